@@ -1,0 +1,183 @@
+"""The only code that changes challenges, workshops and activities.
+
+Each action checks permission and state, writes in one transaction with the workshop
+row locked, and publishes its event (realtime.broadcast.publish) to be sent after
+commit. Pages, the API, the WebSocket consumer and management commands all call these.
+"""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ateliers.errors import Forbidden, InvalidTransition, NotFound, WorkshopClosed
+from ateliers.join_codes import new_join_code
+from ateliers.models import (
+    Activity,
+    ActivityKind,
+    ActivityState,
+    Challenge,
+    Workshop,
+    WorkshopState,
+)
+from ateliers.permissions import can_facilitate, can_manage_challenge
+from ateliers.selectors import activity_out, workshop_out
+from realtime.broadcast import publish
+from realtime.events import ActivityUpdatedEvent, WorkshopUpdatedEvent
+from realtime.receipts import CommandResult, find_receipt, remember
+
+JOIN_CODE_ATTEMPTS = 20
+
+
+def user_actor(user: AbstractBaseUser) -> str:
+    return f"u{user.pk}"
+
+
+def lock_workshop(workshop_id: int) -> Workshop:
+    """Lock the workshop row for this transaction: writers of one workshop queue here."""
+    try:
+        return Workshop.objects.select_for_update().get(pk=workshop_id)
+    except Workshop.DoesNotExist:
+        raise NotFound() from None
+
+
+def challenge_create(*, user: AbstractBaseUser, title: str, **dossier: Any) -> Challenge:
+    """Create a challenge; its creator becomes its first project lead."""
+    with transaction.atomic():
+        challenge = Challenge.objects.create(title=title, **dossier)
+        challenge.leads.add(user)
+    return challenge
+
+
+def workshop_create(
+    *,
+    user: AbstractBaseUser,
+    challenge: Challenge,
+    title: str,
+    place: str = "",
+    starts_at: Any = None,
+    prompt: str = "",
+) -> Workshop:
+    """Create a draft workshop with a fresh join code and an ideation board as first step."""
+    if not can_manage_challenge(user, challenge):
+        raise Forbidden()
+    for _attempt in range(JOIN_CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                workshop = Workshop.objects.create(
+                    challenge=challenge,
+                    title=title,
+                    place=place,
+                    starts_at=starts_at,
+                    join_code=new_join_code(),
+                )
+                workshop.facilitators.add(user)
+                Activity.objects.create(
+                    workshop=workshop,
+                    position=1,
+                    kind=ActivityKind.IDEATION,
+                    title="Idées",
+                    prompt=prompt,
+                )
+            return workshop
+        except IntegrityError:
+            continue  # join code taken by another open workshop: draw again
+    raise RuntimeError("could not draw a free join code")
+
+
+def _facilitated(user: AbstractBaseUser, workshop_id: int) -> Workshop:
+    workshop = lock_workshop(workshop_id)
+    if not can_facilitate(user, workshop):
+        raise Forbidden()
+    return workshop
+
+
+def _publish_workshop(workshop: Workshop) -> int:
+    return publish(workshop.pk, WorkshopUpdatedEvent, workshop=workshop_out(workshop))
+
+
+def _publish_activity(activity: Activity) -> int:
+    return publish(activity.workshop_id, ActivityUpdatedEvent, activity=activity_out(activity))
+
+
+def workshop_start(
+    *, user: AbstractBaseUser, workshop_id: int, request_id: str | None = None
+) -> CommandResult:
+    """Go live: the first activity becomes current and open to contributions."""
+    with transaction.atomic():
+        workshop = _facilitated(user, workshop_id)
+        if done := find_receipt(workshop.pk, user_actor(user), request_id):
+            return done
+        if workshop.state != WorkshopState.DRAFT:
+            raise InvalidTransition()
+        first = workshop.activities.order_by("position").first()
+        workshop.state = WorkshopState.LIVE
+        workshop.opened_at = timezone.now()
+        workshop.current_activity = first
+        workshop.save(update_fields=["state", "opened_at", "current_activity"])
+        if first is not None:
+            first.state = ActivityState.OPEN
+            first.save(update_fields=["state"])
+            _publish_activity(first)
+        seq = _publish_workshop(workshop)
+        return remember(workshop.pk, user_actor(user), request_id, seq, {})
+
+
+def workshop_close(
+    *, user: AbstractBaseUser, workshop_id: int, request_id: str | None = None
+) -> CommandResult:
+    """Close the workshop: no more joins or contributions; its join code is freed."""
+    with transaction.atomic():
+        workshop = _facilitated(user, workshop_id)
+        if done := find_receipt(workshop.pk, user_actor(user), request_id):
+            return done
+        if workshop.state == WorkshopState.CLOSED:
+            raise WorkshopClosed()
+        for activity in workshop.activities.exclude(state=ActivityState.CLOSED):
+            activity.state = ActivityState.CLOSED
+            activity.save(update_fields=["state"])
+            _publish_activity(activity)
+        workshop.state = WorkshopState.CLOSED
+        workshop.closed_at = timezone.now()
+        workshop.save(update_fields=["state", "closed_at"])
+        seq = _publish_workshop(workshop)
+        return remember(workshop.pk, user_actor(user), request_id, seq, {})
+
+
+def _set_activity_state(
+    user: AbstractBaseUser,
+    workshop_id: int,
+    activity_id: int,
+    state: ActivityState,
+    request_id: str | None,
+) -> CommandResult:
+    with transaction.atomic():
+        workshop = _facilitated(user, workshop_id)
+        if done := find_receipt(workshop.pk, user_actor(user), request_id):
+            return done
+        if workshop.state != WorkshopState.LIVE:
+            raise InvalidTransition()
+        activity = Activity.objects.filter(pk=activity_id, workshop=workshop).first()
+        if activity is None:
+            raise NotFound()
+        if activity.state == state:
+            raise InvalidTransition()
+        activity.state = state
+        activity.save(update_fields=["state"])
+        seq = _publish_activity(activity)
+        return remember(workshop.pk, user_actor(user), request_id, seq, {})
+
+
+def activity_open(
+    *, user: AbstractBaseUser, workshop_id: int, activity_id: int, request_id: str | None = None
+) -> CommandResult:
+    """Let participants contribute to this activity."""
+    return _set_activity_state(user, workshop_id, activity_id, ActivityState.OPEN, request_id)
+
+
+def activity_close(
+    *, user: AbstractBaseUser, workshop_id: int, activity_id: int, request_id: str | None = None
+) -> CommandResult:
+    """Stop contributions to this activity; what was sent before stays."""
+    return _set_activity_state(user, workshop_id, activity_id, ActivityState.CLOSED, request_id)

@@ -1,0 +1,68 @@
+"""Domain errors: a stable `code` for machines and a French `message` for people.
+
+Actions raise them; the WebSocket consumer turns them into an `error` reply to the
+sender only, and pages and the REST API into a 4xx with the same code.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A command that the rules refuse. Nothing has been written when it is raised."""
+
+    code = "invalid"
+    status = 400
+    default_message = _("Cette action n'est pas possible.")
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = str(message or self.default_message)
+        super().__init__(self.message)
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+    default_message = _("Cet élément n'existe pas dans cet atelier.")
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    status = 403
+    default_message = _("Vous n'avez pas le droit de faire cette action.")
+
+
+class WorkshopNotLive(DomainError):
+    code = "workshop_not_live"
+    status = 409
+    default_message = _("L'atelier n'est pas en cours.")
+
+
+class WorkshopClosed(DomainError):
+    code = "workshop_closed"
+    status = 410
+    default_message = _("Cet atelier est clôturé.")
+
+
+class ActivityClosed(DomainError):
+    code = "activity_closed"
+    status = 409
+    default_message = _("Cette activité n'accepte pas de contributions pour le moment.")
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_transition"
+    status = 409
+    default_message = _("Ce changement d'état n'est pas possible maintenant.")
+
+
+class UnknownJoinCode(DomainError):
+    code = "unknown_code"
+    status = 404
+    default_message = _(
+        "Aucun atelier ouvert ne correspond à ce code. Vérifiez-le auprès de l'animateur·rice."
+    )
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+    default_message = _("Ce contenu n'est pas valide.")

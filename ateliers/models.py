@@ -1,0 +1,174 @@
+"""The défi dossier (Challenge), its workshops (Workshop) and their agendas (Activity).
+
+Models hold data and invariants the database can enforce; every change goes through
+`ateliers.actions`, never through `save()` overrides or signals.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Maturity(models.TextChoices):
+    SCOPING = "cadrage", _("Cadrage")
+    TESTING = "tests", _("Tests")
+    PROTOTYPING = "prototypage", _("Prototypage")
+    DEPLOYMENT = "deploiement", _("Déploiement")
+
+
+class Challenge(models.Model):
+    """A public-innovation challenge and the dossier a funding call asks for.
+
+    The fields follow section 7 of the DITP call "Appel à défis pour une action
+    publique co-construite": intentions, the candidate, prior actions, budget, signatory.
+    """
+
+    title = models.CharField(_("intitulé du défi"), max_length=200)
+    # Présenter vos intentions
+    problem = models.TextField(_("problématique"), blank=True)
+    solutions = models.TextField(_("solutions à développer"), blank=True)
+    context = models.TextField(_("contexte"), blank=True)
+    priority_reform = models.CharField(
+        _("réforme prioritaire liée"),
+        max_length=200,
+        blank=True,
+        help_text=_("Laisser vide si le défi n'est lié à aucune réforme prioritaire."),
+    )
+    impact_for_agents = models.TextField(
+        _("impact et bénéfices attendus pour les agents"), blank=True
+    )
+    impact_for_users = models.TextField(
+        _("impact et bénéfices attendus pour les usagers"), blank=True
+    )
+    # Vous présenter
+    carrying_structure = models.CharField(_("structure porteuse"), max_length=200, blank=True)
+    team = models.TextField(_("équipe"), blank=True)
+    innovation_skills = models.TextField(_("compétences innovation internes"), blank=True)
+    reinforcement_needed = models.TextField(_("renforts nécessaires"), blank=True)
+    partner_organisations = models.TextField(_("organisations partenaires"), blank=True)
+    territories = models.TextField(_("territoires concernés"), blank=True)
+    # Actions préalablement menées
+    prior_actions = models.TextField(_("actions préalablement menées"), blank=True)
+    lessons_learned = models.TextField(_("retour d'expérience"), blank=True)
+    # Budget prévisionnel
+    budget_total = models.DecimalField(
+        _("budget prévisionnel total (€)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    self_financing = models.DecimalField(
+        _("part d'autofinancement (€)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    # Acte de candidature
+    signatory_name = models.CharField(_("signataire"), max_length=200, blank=True)
+    signatory_level = models.CharField(
+        _("niveau du signataire"), max_length=100, blank=True, help_text=_("Ex. préfet, directeur")
+    )
+    maturity = models.CharField(
+        _("stade de maturité"), max_length=20, choices=Maturity.choices, default=Maturity.SCOPING
+    )
+
+    leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="led_challenges", verbose_name=_("porteurs")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("défi")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(self_financing__isnull=True)
+                | Q(budget_total__isnull=True)
+                | Q(self_financing__lte=models.F("budget_total")),
+                name="challenge_self_financing_within_budget",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WorkshopState(models.TextChoices):
+    DRAFT = "draft", _("En préparation")
+    LIVE = "live", _("En cours")
+    CLOSED = "closed", _("Clôturé")
+
+
+class Workshop(models.Model):
+    """One live session of a challenge, joined by phones with a short code."""
+
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.PROTECT, related_name="workshops", verbose_name=_("défi")
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    place = models.CharField(_("lieu"), max_length=200, blank=True, help_text=_("Ou « en ligne »"))
+    starts_at = models.DateTimeField(_("date et heure"), null=True, blank=True)
+    join_code = models.CharField(_("code d'accès"), max_length=8)
+    state = models.CharField(
+        max_length=10, choices=WorkshopState.choices, default=WorkshopState.DRAFT
+    )
+    # Last event sequence number; incremented in the writing transaction (realtime.broadcast).
+    last_seq = models.BigIntegerField(default=0)
+    current_activity = models.ForeignKey(
+        "Activity", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="facilitated_workshops", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("atelier")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["join_code"],
+                condition=~Q(state="closed"),
+                name="workshop_join_code_unique_while_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_joinable(self) -> bool:
+        return self.state != WorkshopState.CLOSED
+
+
+class ActivityKind(models.TextChoices):
+    IDEATION = "ideation", _("Tableau d'idéation")
+
+
+class ActivityState(models.TextChoices):
+    PENDING = "pending", _("À venir")
+    OPEN = "open", _("Ouverte aux contributions")
+    CLOSED = "closed", _("Fermée")
+
+
+class Activity(models.Model):
+    """One step of a workshop's agenda."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="activities")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=ActivityKind.choices)
+    title = models.CharField(_("titre"), max_length=200)
+    prompt = models.CharField(_("consigne"), max_length=300, blank=True)
+    state = models.CharField(
+        max_length=10, choices=ActivityState.choices, default=ActivityState.PENDING
+    )
+
+    class Meta:
+        verbose_name = _("activité")
+        ordering = ["workshop", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "position"], name="activity_position_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,44 @@
+"""URL map: French paths for people, /ws/ for sockets (realtime.routing), /admin/."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from ateliers import views as ateliers_views
+from config.health import health
+from participation import views as participation_views
+
+urlpatterns = [
+    path("", ateliers_views.home, name="home"),
+    path(
+        "connexion/",
+        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        name="login",
+    ),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tableau-de-bord/", ateliers_views.dashboard, name="dashboard"),
+    path("defis/nouveau/", ateliers_views.challenge_create, name="challenge_create"),
+    path("defis/<int:pk>/", ateliers_views.challenge_detail, name="challenge_detail"),
+    path(
+        "defis/<int:pk>/ateliers/nouveau/", ateliers_views.workshop_create, name="workshop_create"
+    ),
+    path("ateliers/<int:pk>/", ateliers_views.workshop_detail, name="workshop_detail"),
+    path(
+        "ateliers/<int:pk>/demarrer/",
+        ateliers_views.workshop_transition,
+        {"transition": "start"},
+        name="workshop_start",
+    ),
+    path(
+        "ateliers/<int:pk>/cloturer/",
+        ateliers_views.workshop_transition,
+        {"transition": "close"},
+        name="workshop_close",
+    ),
+    path("ateliers/<int:pk>/ecran/", ateliers_views.workshop_screen, name="workshop_screen"),
+    path("rejoindre/", participation_views.join, name="join"),
+    path("rejoindre/<str:code>/", participation_views.join_workshop, name="join_workshop"),
+    path("participer/<int:workshop_id>/", participation_views.participate, name="participate"),
+    path("sante/", health, name="health"),
+    path("admin/", admin.site.urls),
+]

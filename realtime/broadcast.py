@@ -1,0 +1,65 @@
+"""Publishing events: number them, log them, send them after commit.
+
+`publish` must run inside the action's transaction. It takes the next sequence number
+with an UPDATE on the workshop row (which also serialises writers of one workshop, so
+sequence order is commit order), stores the event text, and sends that same text to the
+workshop group only once the transaction has committed: no client ever sees an event
+that was rolled back. The channel layer may still drop it; clients detect the gap by
+sequence and fetch what they missed (`replay`).
+"""
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import connection, transaction
+
+from realtime.events import Shape
+from realtime.groups import screen_group, workshop_group
+from realtime.models import WorkshopEvent
+
+logger = logging.getLogger(__name__)
+
+EVENT_MESSAGE_TYPE = "workshop.event"
+
+
+def next_seq(workshop_id: int) -> int:
+    """Increment and return the workshop's sequence number, locking its row until commit."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE ateliers_workshop SET last_seq = last_seq + 1 WHERE id = %s RETURNING last_seq",
+            [workshop_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise LookupError(f"workshop {workshop_id} does not exist")
+    return int(row[0])
+
+
+def publish(workshop_id: int, event_class: type[Shape], **fields: Any) -> int:
+    """Log an event with the next sequence number and send it to the workshop after commit."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("publish() must be called inside the action's transaction")
+    seq = next_seq(workshop_id)
+    event = event_class(seq=seq, **fields)
+    text = event.model_dump_json()
+    WorkshopEvent.objects.create(workshop_id=workshop_id, seq=seq, type=event.type, payload=text)  # type: ignore[attr-defined]
+    transaction.on_commit(lambda: send_to_group(workshop_group(workshop_id), text))
+    return seq
+
+
+def send_to_group(group: str, text: str) -> None:
+    """Hand a pre-encoded message to the channel layer; consumers forward it unchanged."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, {"type": EVENT_MESSAGE_TYPE, "text": text})
+    except Exception:
+        # The event is committed and logged; clients will fetch it by sequence.
+        logger.exception("channel layer send failed for %s", group)
+
+
+def send_to_screens(workshop_id: int, text: str) -> None:
+    send_to_group(screen_group(workshop_id), text)

@@ -1,0 +1,268 @@
+"""The workshop WebSocket: thin on purpose.
+
+It authenticates the socket, parses each frame into a typed command inside one error
+boundary, calls the action that does the work, and answers the sender with an `ack`
+or a typed `error`. Events reach clients through the channel layer and are forwarded
+as the pre-encoded text `realtime.broadcast` produced. A bad frame never closes the
+socket by itself; a client that keeps sending bad frames is closed with 1008.
+"""
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils.translation import gettext as _
+from pydantic import ValidationError
+
+from ateliers import actions as workshop_actions
+from ateliers.errors import DomainError, Forbidden, NotFound
+from ateliers.models import Workshop
+from ateliers.permissions import can_facilitate
+from participation import actions as participation_actions
+from participation.models import Participant
+from realtime import presence
+from realtime.commands import AnyCommand, command_adapter
+from realtime.events import Ack, ErrorReply, Pong
+from realtime.groups import screen_group, workshop_group
+from realtime.receipts import CommandResult
+from realtime.replay import sync_reply
+
+logger = logging.getLogger(__name__)
+
+PHONE, SCREEN = "phone", "screen"
+CLOSE_NOT_JOINED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_POLICY = 1008
+# A client sending more bad frames than this within the window is closed (1008).
+MAX_ERRORS, ERROR_WINDOW = 20, 10.0
+
+
+class WorkshopConsumer(AsyncWebsocketConsumer):
+    workshop_id: int
+    role: str
+    participant: Participant | None = None
+    joined_groups: tuple[str, ...] = ()
+
+    # Connection lifecycle ---------------------------------------------------------------
+
+    async def connect(self) -> None:
+        kwargs = self.scope["url_route"]["kwargs"]
+        self.workshop_id = int(kwargs["workshop_id"])
+        self.role = kwargs["role"]
+        self.error_times: list[float] = []
+        await self.accept()
+        try:
+            await database_sync_to_async(self.authenticate)()
+        except DomainError as exc:
+            await self.send_error(None, exc.code, exc.message)
+            code = CLOSE_NOT_JOINED if exc.code == "not_joined" else CLOSE_FORBIDDEN
+            await self.close(code=code)
+            return
+        groups = [workshop_group(self.workshop_id)]
+        if self.role == SCREEN:
+            groups.append(screen_group(self.workshop_id))
+        self.joined_groups = tuple(groups)
+        await self.join_groups()
+        await database_sync_to_async(presence.connection_open)(
+            self.workshop_id, self.channel_name, self.participant.pk if self.participant else None
+        )
+        presence.schedule_presence(self.workshop_id)
+        if self.role == SCREEN:
+            current = await database_sync_to_async(presence.presence)(self.workshop_id)
+            await self.send(text_data=current.model_dump_json())
+
+    def authenticate(self) -> None:
+        """Phones need a participant of this workshop; screens a facilitator."""
+        workshop = Workshop.objects.select_related("challenge").filter(pk=self.workshop_id).first()
+        if workshop is None:
+            raise NotFound(_("Cet atelier n'existe pas."))
+        if self.role == SCREEN:
+            if not can_facilitate(self.scope["user"], workshop):
+                raise Forbidden(_("Connectez-vous avec un compte qui anime cet atelier."))
+            return
+        token = self.scope.get("device_token")
+        participant = None
+        if token:
+            participant = Participant.objects.filter(
+                workshop=workshop, device_hash=participation_actions.device_hash(token)
+            ).first()
+        if participant is None:
+            error = DomainError(_("Rejoignez d'abord l'atelier avec son code."))
+            error.code = "not_joined"
+            raise error
+        self.participant = participant
+
+    async def join_groups(self) -> None:
+        for group in self.joined_groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+
+    async def disconnect(self, code: int) -> None:
+        for group in self.joined_groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        if self.joined_groups:
+            await database_sync_to_async(presence.connection_close)(self.channel_name)
+            presence.schedule_presence(self.workshop_id)
+
+    # Inbound: one error boundary ---------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if not self.joined_groups:
+            return  # refused at connect; the close is on its way
+        request_id = None
+        try:
+            command = self.parse(text_data, bytes_data)
+            request_id = getattr(command, "request_id", None)
+            await self.dispatch_command(command)
+        except BadFrame as exc:
+            await self.reject(exc.request_id, exc.code, exc.message)
+        except DomainError as exc:
+            await self.reject(request_id, exc.code, exc.message)
+        except Exception:
+            logger.exception("command failed on workshop %s", self.workshop_id)
+            await self.send_error(
+                request_id, "internal_error", _("Erreur du serveur : réessayez dans un instant.")
+            )
+
+    def parse(self, text_data: str | None, bytes_data: bytes | None) -> AnyCommand:
+        if text_data is None:
+            raise BadFrame("bad_frame", _("Seuls les messages texte JSON sont acceptés."))
+        if len(text_data) > settings.WS_MAX_MESSAGE_BYTES:
+            raise BadFrame("too_large", _("Message trop long."))
+        try:
+            return command_adapter.validate_json(text_data)
+        except ValidationError as exc:
+            raise BadFrame.from_validation(exc, text_data) from None
+
+    async def dispatch_command(self, command: AnyCommand) -> None:
+        role, handler = HANDLERS[command.type]
+        if role is not None and role != self.role:
+            raise Forbidden()
+        await handler(self, command)
+
+    async def reject(self, request_id: str | None, code: str, message: str) -> None:
+        """Answer a refused command; close a client that keeps sending bad ones."""
+        await self.send_error(request_id, code, message)
+        now = time.monotonic()
+        self.error_times = [t for t in self.error_times if now - t < ERROR_WINDOW] + [now]
+        if len(self.error_times) > MAX_ERRORS:
+            await self.close(code=CLOSE_POLICY)
+
+    async def send_error(self, request_id: str | None, code: str, message: str) -> None:
+        reply = ErrorReply(request_id=request_id, code=code, message=message)
+        await self.send(text_data=reply.model_dump_json())
+
+    async def send_ack(self, request_id: str, outcome: CommandResult) -> None:
+        ack = Ack(request_id=request_id, seq=outcome.seq, result=outcome.result)
+        await self.send(text_data=ack.model_dump_json())
+
+    # Command handlers ----------------------------------------------------------------------
+
+    async def on_sync(self, command: Any) -> None:
+        reply = await database_sync_to_async(sync_reply)(
+            self.workshop_id, command.last_seq, self.participant
+        )
+        await self.send(text_data=reply)
+
+    async def on_ping(self, command: Any) -> None:
+        # Re-joining is idempotent and heals memberships lost in a Redis restart.
+        await self.join_groups()
+        await database_sync_to_async(presence.connection_touch)(self.channel_name)
+        seq = await database_sync_to_async(current_seq)(self.workshop_id)
+        await self.send(text_data=Pong(seq=seq).model_dump_json())
+
+    async def on_contribution_create(self, command: Any) -> None:
+        outcome = await database_sync_to_async(participation_actions.contribution_create)(
+            participant=self.participant,
+            activity_id=command.activity_id,
+            body=command.body,
+            request_id=command.request_id,
+        )
+        await self.send_ack(command.request_id, outcome)
+
+    async def run_facilitator_action(
+        self, action: Callable[..., CommandResult], command: Any, **kwargs: Any
+    ) -> None:
+        outcome = await database_sync_to_async(action)(
+            user=self.scope["user"],
+            workshop_id=self.workshop_id,
+            request_id=command.request_id,
+            **kwargs,
+        )
+        await self.send_ack(command.request_id, outcome)
+
+    async def on_workshop_start(self, command: Any) -> None:
+        await self.run_facilitator_action(workshop_actions.workshop_start, command)
+
+    async def on_workshop_close(self, command: Any) -> None:
+        await self.run_facilitator_action(workshop_actions.workshop_close, command)
+
+    async def on_activity_open(self, command: Any) -> None:
+        await self.run_facilitator_action(
+            workshop_actions.activity_open, command, activity_id=command.activity_id
+        )
+
+    async def on_activity_close(self, command: Any) -> None:
+        await self.run_facilitator_action(
+            workshop_actions.activity_close, command, activity_id=command.activity_id
+        )
+
+    # Outbound: channel-layer messages --------------------------------------------------
+
+    async def workshop_event(self, message: dict[str, Any]) -> None:
+        """Handler for realtime.broadcast.EVENT_MESSAGE_TYPE: forward the text as is."""
+        await self.send(text_data=message["text"])
+
+
+def current_seq(workshop_id: int) -> int:
+    return Workshop.objects.values_list("last_seq", flat=True).get(pk=workshop_id)
+
+
+Handler = Callable[[WorkshopConsumer, Any], Awaitable[None]]
+# command type -> (role allowed to send it, or None for any; handler)
+HANDLERS: dict[str, tuple[str | None, Handler]] = {
+    "sync": (None, WorkshopConsumer.on_sync),
+    "ping": (None, WorkshopConsumer.on_ping),
+    "contribution.create": (PHONE, WorkshopConsumer.on_contribution_create),
+    "workshop.start": (SCREEN, WorkshopConsumer.on_workshop_start),
+    "workshop.close": (SCREEN, WorkshopConsumer.on_workshop_close),
+    "activity.open": (SCREEN, WorkshopConsumer.on_activity_open),
+    "activity.close": (SCREEN, WorkshopConsumer.on_activity_close),
+}
+
+
+class BadFrame(Exception):
+    """A frame that is not a valid command; nothing was done."""
+
+    def __init__(self, code: str, message: str, request_id: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.request_id = code, message, request_id
+
+    @classmethod
+    def from_validation(cls, exc: ValidationError, text: str) -> "BadFrame":
+        kinds = {error["type"] for error in exc.errors()}
+        request_id = _request_id_of(text)
+        if "json_invalid" in kinds or "json_type" in kinds:
+            return cls("bad_json", _("Message illisible : JSON attendu."))
+        if kinds & {"union_tag_invalid", "union_tag_not_found"}:
+            return cls("unknown_command", _("Commande inconnue."), request_id)
+        return cls("invalid_command", _("Commande mal formée."), request_id)
+
+
+def _request_id_of(text: str) -> str | None:
+    """The request_id of a well-formed JSON object, if it looks like one, to echo back."""
+    try:
+        value = json.loads(text).get("request_id")
+    except (ValueError, AttributeError, RecursionError):
+        return None
+    if (
+        isinstance(value, str)
+        and 0 < len(value) <= 64
+        and value.replace("-", "").replace("_", "").isalnum()
+    ):
+        return value
+    return None

@@ -1,0 +1,37 @@
+"""Answering `sync`: the events a client missed, or a snapshot when that is cheaper.
+
+The event log is read up to the sequence the workshop is at; if any event in the range
+is missing, or the client is further behind than REPLAY_MAX_EVENTS (or ahead, after a
+database restore), it gets a fresh snapshot instead.
+"""
+
+from django.conf import settings
+
+from ateliers.models import Workshop
+from ateliers.selectors import workshop_snapshot
+from participation.models import Participant
+from realtime.events import SyncReply
+from realtime.models import WorkshopEvent
+
+
+def sync_reply(workshop_id: int, last_seq: int | None, participant: Participant | None) -> str:
+    """The JSON text of the `sync` reply for a client at `last_seq`."""
+    current = Workshop.objects.values_list("last_seq", flat=True).get(pk=workshop_id)
+    if last_seq is not None and last_seq <= current:
+        missing = current - last_seq
+        if missing <= settings.REPLAY_MAX_EVENTS:
+            payloads = list(
+                WorkshopEvent.objects.filter(
+                    workshop_id=workshop_id, seq__gt=last_seq, seq__lte=current
+                )
+                .order_by("seq")
+                .values_list("payload", flat=True)
+            )
+            if len(payloads) == missing:
+                # Logged payloads are already the wire JSON: splice them in unchanged.
+                return (
+                    f'{{"type":"sync","mode":"events","seq":{current},'
+                    f'"events":[{",".join(payloads)}],"snapshot":null}}'
+                )
+    snapshot = workshop_snapshot(workshop_id, participant)
+    return SyncReply(mode="snapshot", seq=snapshot.seq, snapshot=snapshot).model_dump_json()

@@ -1,0 +1,54 @@
+"""Shared fixtures. Under `make test` the database is a real PostgreSQL and the channel
+layer a real Redis (scripts/with-services.sh); COCON_REQUIRE_REAL_SERVICES makes the run
+fail rather than quietly fall back to SQLite or the in-process layer."""
+
+import os
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from ateliers import actions
+from tests.factories import ChallengeFactory, UserFactory
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("COCON_REQUIRE_REAL_SERVICES") == "1":
+        engine = settings.DATABASES["default"]["ENGINE"]
+        backend = settings.CHANNEL_LAYERS["default"]["BACKEND"]
+        if "postgresql" not in engine or "channels_redis" not in backend:
+            raise pytest.UsageError(
+                f"real services required, got {engine} and {backend}: run `make test`"
+            )
+
+
+@pytest.fixture(autouse=True)
+def _empty_channel_layer() -> None:
+    """Each test starts with no leftover group memberships or queued messages."""
+    async_to_sync(get_channel_layer().flush)()
+
+
+@pytest.fixture
+def facilitator(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def challenge(facilitator):
+    return ChallengeFactory(leads=[facilitator])
+
+
+@pytest.fixture
+def workshop(facilitator, challenge):
+    """A draft workshop with its first (ideation) activity, made the way the page makes it."""
+    return actions.workshop_create(
+        user=facilitator, challenge=challenge, title="Atelier test", prompt="Vos idées ?"
+    )
+
+
+@pytest.fixture
+def live_workshop(facilitator, workshop):
+    actions.workshop_start(user=facilitator, workshop_id=workshop.pk)
+    workshop.refresh_from_db()
+    return workshop
