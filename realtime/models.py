@@ -20,6 +20,9 @@ class WorkshopEvent(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["workshop", "seq"], name="event_seq_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.workshop_id}#{self.seq} {self.type}"
+
 
 class CommandReceipt(models.Model):
     """The answer to a command, stored with its effect so a retry is applied once."""
