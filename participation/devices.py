@@ -34,10 +34,15 @@ def device_token_from_request(request: HttpRequest) -> str | None:
     return read_device_token(request.COOKIES.get(settings.PARTICIPANT_COOKIE_NAME))
 
 
+def signed_device_token(device_token: str) -> str:
+    """The cookie value: the token with a timestamped signature."""
+    return signing.TimestampSigner(salt=SALT).sign(device_token)
+
+
 def set_device_cookie(response: HttpResponse, device_token: str) -> None:
     response.set_cookie(
         settings.PARTICIPANT_COOKIE_NAME,
-        signing.TimestampSigner(salt=SALT).sign(device_token),
+        signed_device_token(device_token),
         max_age=settings.PARTICIPANT_COOKIE_MAX_AGE,
         httponly=True,
         secure=settings.SECURE_COOKIES,

@@ -12,10 +12,9 @@ from participation.models import Participant, Profile
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"animateur{n}")
-    password = factory.PostGenerationMethodCall("set_password", "mot-de-passe-solide")
+    password = factory.django.Password("mot-de-passe-solide")
 
 
 class ChallengeFactory(factory.django.DjangoModelFactory):
