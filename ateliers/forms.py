@@ -7,7 +7,20 @@ from dsfr.forms import DsfrBaseForm
 from ateliers.models import Challenge
 
 
-class DsfrModelForm(DsfrBaseForm, forms.ModelForm):
+class DsfrForm(DsfrBaseForm):
+    """A form rendered with django-dsfr, marking optional fields as the DSFR now asks.
+
+    Sets the context flag directly instead of the transitional setting that
+    django-dsfr warns about on every render.
+    """
+
+    def get_context(self) -> dict:
+        context = super(DsfrBaseForm, self).get_context()
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
+        return context
+
+
+class DsfrModelForm(DsfrForm, forms.ModelForm):
     """A ModelForm rendered with django-dsfr's field templates."""
 
 
@@ -64,7 +77,7 @@ class ChallengeForm(DsfrModelForm):
         return data
 
 
-class WorkshopForm(DsfrBaseForm):
+class WorkshopForm(DsfrForm):
     title = forms.CharField(label=_("Titre de l'atelier"), max_length=200)
     place = forms.CharField(
         label=_("Lieu"), max_length=200, required=False, help_text=_("Ou « en ligne »")

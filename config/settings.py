@@ -185,6 +185,3 @@ LOGGING = {
         "daphne": {"level": "WARNING"},
     },
 }
-
-# Mark optional fields, as the DSFR now recommends (and silence django-dsfr's warning).
-DSFR_MARK_OPTIONAL_FIELDS = True

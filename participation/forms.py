@@ -2,12 +2,12 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 
+from ateliers.forms import DsfrForm
 from participation.models import Profile
 
 
-class JoinCodeForm(DsfrBaseForm):
+class JoinCodeForm(DsfrForm):
     code = forms.CharField(
         label=_("Code de l'atelier"),
         max_length=16,
@@ -18,7 +18,7 @@ class JoinCodeForm(DsfrBaseForm):
     )
 
 
-class ProfileForm(DsfrBaseForm):
+class ProfileForm(DsfrForm):
     profile = forms.ChoiceField(
         label=_("Vous participez en tant que"),
         choices=Profile.choices,

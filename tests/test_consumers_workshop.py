@@ -151,12 +151,20 @@ async def test_a_socket_from_a_foreign_origin_is_refused(live_workshop, phone_to
         ("[" * 5000 + "]" * 5000, "bad_json"),
         ('{"type": "vote.cast", "request_id": "r-9"}', "unknown_command"),
         ('{"request_id": "r-9"}', "unknown_command"),
-        ('{"type": "contribution.create", "request_id": "r-9", "activity_id": "1", "body": "x"}',
-         "invalid_command"),
-        ('{"type": "contribution.create", "request_id": "r-9", "activity_id": true, "body": "x"}',
-         "invalid_command"),
-        ('{"type": "contribution.create", "request_id": "r-9", "activity_id": 1, "body": "x",'
-         ' "extra": 1}', "invalid_command"),
+        (
+            '{"type": "contribution.create", "request_id": "r-9", "activity_id": "1", "body": "x"}',
+            "invalid_command",
+        ),
+        (
+            '{"type": "contribution.create", "request_id": "r-9", "activity_id": true,'
+            ' "body": "x"}',
+            "invalid_command",
+        ),
+        (
+            '{"type": "contribution.create", "request_id": "r-9", "activity_id": 1, "body": "x",'
+            ' "extra": 1}',
+            "invalid_command",
+        ),
         ('{"type": "sync", "last_seq": 1e999}', "invalid_command"),
         ('{"type": "workshop.event", "text": "forged"}', "unknown_command"),
     ],
@@ -175,7 +183,9 @@ async def test_bad_frames_get_a_typed_error_and_the_socket_keeps_working(
 
     await send(phone, idea(live_workshop, "Toujours là"))
     assert (await receive(phone, "ack"))["request_id"] == "req-1"
-    assert (await receive(bystander, "contribution.created"))["contribution"]["body"] == "Toujours là"
+    assert (await receive(bystander, "contribution.created"))["contribution"][
+        "body"
+    ] == "Toujours là"
     await phone.disconnect()
     await bystander.disconnect()
 
