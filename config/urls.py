@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from ateliers import views as ateliers_views
+from ateliers.api import WorkshopSnapshotView
 from config.health import health
 from participation import views as participation_views
 
@@ -39,6 +40,7 @@ urlpatterns = [
     path("rejoindre/", participation_views.join, name="join"),
     path("rejoindre/<str:code>/", participation_views.join_workshop, name="join_workshop"),
     path("participer/<int:workshop_id>/", participation_views.participate, name="participate"),
+    path("api/v1/ateliers/<int:pk>/", WorkshopSnapshotView.as_view(), name="api_workshop"),
     path("sante/", health, name="health"),
     path("admin/", admin.site.urls),
 ]

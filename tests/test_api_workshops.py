@@ -1,0 +1,33 @@
+"""The REST snapshot of a workshop: same shape as the WebSocket's, same permissions."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from realtime.events import Snapshot
+from realtime.replay import sync_reply
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_facilitator_gets_the_same_snapshot_as_the_websocket(client, facilitator, live_workshop):
+    client.force_login(facilitator)
+    response = client.get(reverse("api_workshop", kwargs={"pk": live_workshop.pk}))
+    assert response.status_code == 200
+    from_api = Snapshot.model_validate(response.json())
+    from_socket = Snapshot.model_validate(
+        json.loads(sync_reply(live_workshop.pk, None, None))["snapshot"]
+    )
+    assert from_api == from_socket
+    assert from_api.workshop.state == "live"
+
+
+def test_anonymous_and_strangers_are_refused_with_a_code(client, live_workshop):
+    url = reverse("api_workshop", kwargs={"pk": live_workshop.pk})
+    assert client.get(url).status_code == 403
+    client.force_login(UserFactory())
+    response = client.get(url)
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
