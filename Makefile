@@ -36,6 +36,7 @@ test: $(VENV)/.dev-stamp ## Install what tests need, start a real PostgreSQL + R
 test-suite: ## (inside `make test`) lint, unit/integration tests, then browser tests
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	node --test tests/js/
 	COCON_REQUIRE_REAL_SERVICES=1 $(BIN)/pytest -m "not e2e"
 	COCON_REQUIRE_REAL_SERVICES=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m e2e
 
@@ -49,3 +50,7 @@ format: $(VENV)/.dev-stamp ## Format the code
 
 clean: ## Remove the virtual environment, local databases and collected static files
 	rm -rf $(VENV) db.sqlite3 test-db.sqlite3 staticfiles
+
+.PHONY: bench
+bench: $(VENV)/.dev-stamp ## Load-test the live path on a real PostgreSQL + Redis (BENCH_ARGS="--phones 300 --rate 5 --duration 30 --workers 1")
+	COCON_SKIP_BROWSER=1 scripts/with-services.sh bench/run.sh $(BENCH_ARGS)

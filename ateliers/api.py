@@ -3,12 +3,11 @@ snapshot a screen starts from is the one `GET /api/v1/ateliers/<id>/` returns.""
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
-from ateliers.errors import DomainError, Forbidden
+from ateliers.errors import DomainError, NotFound
 from ateliers.models import Workshop
 from ateliers.permissions import can_facilitate
 from ateliers.selectors import workshop_snapshot
@@ -22,10 +21,11 @@ def domain_exception_handler(exc: Exception, context: dict[str, Any]) -> Respons
 
 
 class WorkshopSnapshotView(APIView):
-    """The whole visible state of a workshop, for its facilitators."""
+    """The whole visible state of a workshop, for its facilitators. Others get 404 whether
+    or not the workshop exists, so ids reveal nothing."""
 
     def get(self, request: Request, pk: int) -> Response:
-        workshop = get_object_or_404(Workshop.objects.select_related("challenge"), pk=pk)
-        if not can_facilitate(request.user, workshop):
-            raise Forbidden()
+        workshop = Workshop.objects.select_related("challenge").filter(pk=pk).first()
+        if workshop is None or not can_facilitate(request.user, workshop):
+            raise NotFound()
         return Response(workshop_snapshot(workshop.pk).model_dump(mode="json"))

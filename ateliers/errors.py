@@ -31,6 +31,12 @@ class Forbidden(DomainError):
     default_message = _("Vous n'avez pas le droit de faire cette action.")
 
 
+class NotJoined(DomainError):
+    code = "not_joined"
+    status = 401
+    default_message = _("Rejoignez d'abord l'atelier avec son code.")
+
+
 class WorkshopNotLive(DomainError):
     code = "workshop_not_live"
     status = 409
@@ -66,3 +72,9 @@ class UnknownJoinCode(DomainError):
 class InvalidInput(DomainError):
     code = "invalid_input"
     default_message = _("Ce contenu n'est pas valide.")
+
+
+class TooManyAttempts(DomainError):
+    code = "too_many_attempts"
+    status = 429
+    default_message = _("Trop de codes erronés depuis cette connexion : réessayez dans 10 minutes.")

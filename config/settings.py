@@ -93,9 +93,12 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                # socket_timeout=None: redis-py's own read timeout must not cut the
-                # layer's 5 s blocking reads (docs/adr/0002-channel-layer.md).
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                # No read timeout: redis-py's would cut the layer's 5 s blocking reads
+                # (and a finite one leaves cancelled receives retrying). Writers never
+                # wait on Redis anyway (realtime.sender); see docs/adr/0002.
+                "hosts": [
+                    {"address": REDIS_URL, "socket_timeout": None, "socket_connect_timeout": 2}
+                ],
                 "capacity": env.int("CHANNEL_CAPACITY", default=1000),
                 "expiry": env.int("CHANNEL_EXPIRY", default=30),
                 "group_expiry": env.int("CHANNEL_GROUP_EXPIRY", default=86400),
@@ -110,6 +113,18 @@ else:
             "CONFIG": {"capacity": 1000, "expiry": 30},
         }
     }
+
+# Shared between processes when Redis is there (join-code throttling must count across
+# workers); per process otherwise.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "cocon-cache",
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -91,7 +91,14 @@ def contribution_create(
         contribution = Contribution.objects.create(
             activity=activity, participant=participant, body=body
         )
-        seq = publish(
-            workshop.pk, ContributionCreatedEvent, contribution=contribution_out(contribution)
+        shape = contribution_out(contribution)
+        seq = publish(workshop.pk, ContributionCreatedEvent, contribution=shape)
+        # The ack carries the note itself: the author's phone shows it even if the
+        # broadcast is late or lost.
+        return remember(
+            workshop.pk,
+            actor,
+            request_id,
+            seq,
+            {"contribution_id": contribution.pk, "contribution": shape.model_dump(mode="json")},
         )
-        return remember(workshop.pk, actor, request_id, seq, {"contribution_id": contribution.pk})

@@ -6,22 +6,27 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ateliers.errors import DomainError, UnknownJoinCode
+from ateliers.errors import DomainError, TooManyAttempts, UnknownJoinCode
 from ateliers.join_codes import display_join_code, normalise_join_code
 from ateliers.models import Workshop, WorkshopState
 from participation import actions
 from participation.devices import device_token_from_request, new_device_token, set_device_cookie
 from participation.forms import JoinCodeForm, ProfileForm
 from participation.models import Participant
+from participation.throttle import count_wrong_code, wrong_codes_exhausted
 
 
-def open_workshop_by_code(code: str) -> Workshop:
+def open_workshop_by_code(request: HttpRequest, code: str) -> Workshop:
+    """The open workshop with this code; wrong codes are counted and throttled."""
+    if wrong_codes_exhausted(request):
+        raise TooManyAttempts()
     workshop = (
         Workshop.objects.filter(join_code=normalise_join_code(code))
         .exclude(state=WorkshopState.CLOSED)
         .first()
     )
     if workshop is None:
+        count_wrong_code(request)
         raise UnknownJoinCode()
     return workshop
 
@@ -32,24 +37,26 @@ def join(request: HttpRequest) -> HttpResponse:
     form = JoinCodeForm(request.POST or request.GET or None)
     if form.is_bound and form.is_valid():
         try:
-            workshop = open_workshop_by_code(form.cleaned_data["code"])
-        except UnknownJoinCode as exc:
+            workshop = open_workshop_by_code(request, form.cleaned_data["code"])
+        except DomainError as exc:
             form.add_error("code", exc.message)
-        else:
-            return redirect("join_workshop", code=workshop.join_code)
-    status = 404 if form.is_bound and form.errors.get("code") else 200
-    return render(request, "participation/join.html", {"form": form}, status=status)
+            return render(request, "participation/join.html", {"form": form}, status=exc.status)
+        return redirect("join_workshop", code=workshop.join_code)
+    return render(request, "participation/join.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
 def join_workshop(request: HttpRequest, code: str) -> HttpResponse:
     """The data notice and the optional profile; the POST sets the device cookie."""
     try:
-        workshop = open_workshop_by_code(code)
-    except UnknownJoinCode as exc:
-        form = JoinCodeForm(initial={"code": code})
+        workshop = open_workshop_by_code(request, code)
+    except DomainError as exc:
+        form = JoinCodeForm()
         return render(
-            request, "participation/join.html", {"form": form, "error": exc.message}, status=404
+            request,
+            "participation/join.html",
+            {"form": form, "error": exc.message},
+            status=exc.status,
         )
     token = device_token_from_request(request)
     existing = (
@@ -93,7 +100,8 @@ def join_workshop(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def participate(request: HttpRequest, workshop_id: int) -> HttpResponse:
-    """The phone's live page. Without a participant on this device, back to joining."""
+    """The phone's live page. Without a participant on this device, back to the code form
+    (never to a URL with the code: knowing a workshop's id must not reveal its code)."""
     workshop = get_object_or_404(Workshop, pk=workshop_id)
     token = device_token_from_request(request)
     participant = (
@@ -111,7 +119,7 @@ def participate(request: HttpRequest, workshop_id: int) -> HttpResponse:
                 {"form": JoinCodeForm(), "error": _("Cet atelier est clôturé.")},
                 status=410,
             )
-        return redirect(reverse("join_workshop", kwargs={"code": workshop.join_code}))
+        return redirect(reverse("join"))
     return render(
         request, "participation/phone.html", {"workshop": workshop, "participant": participant}
     )

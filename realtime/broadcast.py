@@ -4,24 +4,19 @@
 with an UPDATE on the workshop row (which also serialises writers of one workshop, so
 sequence order is commit order), stores the event text, and sends that same text to the
 workshop group only once the transaction has committed: no client ever sees an event
-that was rolled back. The channel layer may still drop it; clients detect the gap by
-sequence and fetch what they missed (`replay`).
+that was rolled back. The send itself is handed to the event loop (`realtime.sender`)
+so a slow or absent Redis never holds a writer. The channel layer may still drop it;
+clients detect the gap by sequence and fetch what they missed (`realtime.replay`).
 """
 
-import logging
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import connection, transaction
 
 from realtime.events import Shape
-from realtime.groups import screen_group, workshop_group
+from realtime.groups import workshop_group
 from realtime.models import WorkshopEvent
-
-logger = logging.getLogger(__name__)
-
-EVENT_MESSAGE_TYPE = "workshop.event"
+from realtime.sender import enqueue
 
 
 def next_seq(workshop_id: int) -> int:
@@ -45,21 +40,5 @@ def publish(workshop_id: int, event_class: type[Shape], **fields: Any) -> int:
     event = event_class(seq=seq, **fields)
     text = event.model_dump_json()
     WorkshopEvent.objects.create(workshop_id=workshop_id, seq=seq, type=event.type, payload=text)  # type: ignore[attr-defined]
-    transaction.on_commit(lambda: send_to_group(workshop_group(workshop_id), text))
+    transaction.on_commit(lambda: enqueue(workshop_group(workshop_id), text))
     return seq
-
-
-def send_to_group(group: str, text: str) -> None:
-    """Hand a pre-encoded message to the channel layer; consumers forward it unchanged."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(group, {"type": EVENT_MESSAGE_TYPE, "text": text})
-    except Exception:
-        # The event is committed and logged; clients will fetch it by sequence.
-        logger.exception("channel layer send failed for %s", group)
-
-
-def send_to_screens(workshop_id: int, text: str) -> None:
-    send_to_group(screen_group(workshop_id), text)

@@ -18,10 +18,12 @@ class Command(BaseModel):
 
 
 class SyncCommand(Command):
-    """Catch up from `last_seq` (null: send a snapshot)."""
+    """Catch up from `last_seq` (null: send a snapshot). The optional `request_id` comes
+    back on an error, so the client knows its sync failed and can retry."""
 
     type: Literal["sync"]
     last_seq: Annotated[int, Field(ge=0, le=2**62)] | None = None
+    request_id: RequestId | None = None
 
 
 class PingCommand(Command):

@@ -7,6 +7,7 @@ as the pre-encoded text `realtime.broadcast` produced. A bad frame never closes 
 socket by itself; a client that keeps sending bad frames is closed with 1008.
 """
 
+import asyncio
 import json
 import logging
 import time
@@ -16,11 +17,11 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
 from ateliers import actions as workshop_actions
-from ateliers.errors import DomainError, Forbidden, NotFound
+from ateliers.errors import DomainError, Forbidden, NotFound, NotJoined
 from ateliers.models import Workshop
 from ateliers.permissions import can_facilitate
 from participation import actions as participation_actions
@@ -38,8 +39,32 @@ PHONE, SCREEN = "phone", "screen"
 CLOSE_NOT_JOINED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_POLICY = 1008
+CLOSE_TRY_AGAIN = 1013
 # A client sending more bad frames than this within the window is closed (1008).
 MAX_ERRORS, ERROR_WINDOW = 20, 10.0
+# Valid commands per socket: a burst (a phone flushing its outbox), then a steady rate.
+COMMAND_BURST, COMMANDS_PER_SECOND = 30, 5.0
+LAYER_TIMEOUT = 2.0
+INTERNAL_ERROR = _("Erreur du serveur : votre envoi sera réessayé.")
+UNAVAILABLE = _("Service momentanément indisponible : reconnexion dans un instant.")
+SLOW_DOWN = _("Trop de messages d'un coup : votre envoi sera réessayé.")
+
+
+class TokenBucket:
+    """At most `burst` commands at once, refilled at `rate` per second."""
+
+    def __init__(self, burst: float, rate: float) -> None:
+        self.capacity, self.rate = burst, rate
+        self.tokens, self.stamp = burst, time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
 
 
 class WorkshopConsumer(AsyncWebsocketConsumer):
@@ -55,26 +80,33 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         self.workshop_id = int(kwargs["workshop_id"])
         self.role = kwargs["role"]
         self.error_times: list[float] = []
+        self.bucket = TokenBucket(COMMAND_BURST, COMMANDS_PER_SECOND)
         await self.accept()
         try:
             await database_sync_to_async(self.authenticate)()
+            groups = [workshop_group(self.workshop_id)]
+            if self.role == SCREEN:
+                groups.append(screen_group(self.workshop_id))
+            self.joined_groups = tuple(groups)
+            await self.join_groups()
+            await database_sync_to_async(presence.connection_open)(
+                self.workshop_id,
+                self.channel_name,
+                self.participant.pk if self.participant else None,
+            )
+            presence.schedule_presence(self.workshop_id)
+            if self.role == SCREEN:
+                current = await database_sync_to_async(presence.presence)(self.workshop_id)
+                await self.send(text_data=current.model_dump_json())
         except DomainError as exc:
             await self.send_error(None, exc.code, exc.message)
-            code = CLOSE_NOT_JOINED if exc.code == "not_joined" else CLOSE_FORBIDDEN
+            code = CLOSE_NOT_JOINED if isinstance(exc, NotJoined) else CLOSE_FORBIDDEN
             await self.close(code=code)
-            return
-        groups = [workshop_group(self.workshop_id)]
-        if self.role == SCREEN:
-            groups.append(screen_group(self.workshop_id))
-        self.joined_groups = tuple(groups)
-        await self.join_groups()
-        await database_sync_to_async(presence.connection_open)(
-            self.workshop_id, self.channel_name, self.participant.pk if self.participant else None
-        )
-        presence.schedule_presence(self.workshop_id)
-        if self.role == SCREEN:
-            current = await database_sync_to_async(presence.presence)(self.workshop_id)
-            await self.send(text_data=current.model_dump_json())
+        except Exception:
+            logger.warning("connect failed on workshop %s", self.workshop_id, exc_info=True)
+            self.joined_groups = ()
+            await self.send_error(None, "unavailable", UNAVAILABLE, retryable=True)
+            await self.close(code=CLOSE_TRY_AGAIN)
 
     def authenticate(self) -> None:
         """Phones need a participant of this workshop; screens a facilitator."""
@@ -92,21 +124,32 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
                 workshop=workshop, device_hash=participation_actions.device_hash(token)
             ).first()
         if participant is None:
-            error = DomainError(_("Rejoignez d'abord l'atelier avec son code."))
-            error.code = "not_joined"
-            raise error
+            raise NotJoined()
         self.participant = participant
 
     async def join_groups(self) -> None:
-        for group in self.joined_groups:
-            await self.channel_layer.group_add(group, self.channel_name)
+        """(Re)join this socket's groups. If the channel layer is unreachable the socket
+        stays open, deaf until a later ping rejoins; its client resyncs by sequence."""
+        try:
+            for group in self.joined_groups:
+                await asyncio.wait_for(
+                    self.channel_layer.group_add(group, self.channel_name), LAYER_TIMEOUT
+                )
+        except Exception:  # Redis down or slow
+            logger.warning("could not join groups of workshop %s", self.workshop_id)
 
     async def disconnect(self, code: int) -> None:
-        for group in self.joined_groups:
-            await self.channel_layer.group_discard(group, self.channel_name)
-        if self.joined_groups:
+        if not self.joined_groups:
+            return
+        try:
             await database_sync_to_async(presence.connection_close)(self.channel_name)
             presence.schedule_presence(self.workshop_id)
+            for group in self.joined_groups:
+                await asyncio.wait_for(
+                    self.channel_layer.group_discard(group, self.channel_name), LAYER_TIMEOUT
+                )
+        except Exception:  # memberships expire; presence rows age out
+            logger.warning("disconnect cleanup failed on workshop %s", self.workshop_id)
 
     # Inbound: one error boundary ---------------------------------------------------------
 
@@ -117,21 +160,22 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         try:
             command = self.parse(text_data, bytes_data)
             request_id = getattr(command, "request_id", None)
+            if not self.bucket.take():
+                await self.send_error(request_id, "rate_limited", SLOW_DOWN, retryable=True)
+                return
             await self.dispatch_command(command)
         except BadFrame as exc:
-            await self.reject(exc.request_id, exc.code, exc.message)
+            await self.reject_bad_frame(exc)
         except DomainError as exc:
-            await self.reject(request_id, exc.code, exc.message)
+            await self.send_error(request_id, exc.code, exc.message)
         except Exception:
             logger.exception("command failed on workshop %s", self.workshop_id)
-            await self.send_error(
-                request_id, "internal_error", _("Erreur du serveur : réessayez dans un instant.")
-            )
+            await self.send_error(request_id, "internal_error", INTERNAL_ERROR, retryable=True)
 
     def parse(self, text_data: str | None, bytes_data: bytes | None) -> AnyCommand:
         if text_data is None:
             raise BadFrame("bad_frame", _("Seuls les messages texte JSON sont acceptés."))
-        if len(text_data) > settings.WS_MAX_MESSAGE_BYTES:
+        if len(text_data.encode("utf-8", "surrogatepass")) > settings.WS_MAX_MESSAGE_BYTES:
             raise BadFrame("too_large", _("Message trop long."))
         try:
             return command_adapter.validate_json(text_data)
@@ -144,16 +188,21 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             raise Forbidden()
         await handler(self, command)
 
-    async def reject(self, request_id: str | None, code: str, message: str) -> None:
-        """Answer a refused command; close a client that keeps sending bad ones."""
-        await self.send_error(request_id, code, message)
+    async def reject_bad_frame(self, exc: "BadFrame") -> None:
+        """Answer a frame that is not a valid command; close a client that keeps sending
+        them (refusals by the rules, like a closed activity, do not count)."""
+        await self.send_error(exc.request_id, exc.code, exc.message)
         now = time.monotonic()
         self.error_times = [t for t in self.error_times if now - t < ERROR_WINDOW] + [now]
         if len(self.error_times) > MAX_ERRORS:
             await self.close(code=CLOSE_POLICY)
 
-    async def send_error(self, request_id: str | None, code: str, message: str) -> None:
-        reply = ErrorReply(request_id=request_id, code=code, message=message)
+    async def send_error(
+        self, request_id: str | None, code: str, message: str, *, retryable: bool = False
+    ) -> None:
+        reply = ErrorReply(
+            request_id=request_id, code=code, message=str(message), retryable=retryable
+        )
         await self.send(text_data=reply.model_dump_json())
 
     async def send_ack(self, request_id: str, outcome: CommandResult) -> None:
@@ -214,7 +263,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
     # Outbound: channel-layer messages --------------------------------------------------
 
     async def workshop_event(self, message: dict[str, Any]) -> None:
-        """Handler for realtime.broadcast.EVENT_MESSAGE_TYPE: forward the text as is."""
+        """Handler for realtime.sender.EVENT_MESSAGE_TYPE: forward the text as is."""
         await self.send(text_data=message["text"])
 
 

@@ -101,10 +101,14 @@ class Ack(Shape):
 
 
 class ErrorReply(Shape):
+    """A refused command. `retryable`: nothing was decided, send the same command again
+    later (same request_id); otherwise the refusal is final."""
+
     type: Literal["error"] = "error"
     request_id: str | None
     code: str
     message: str
+    retryable: bool = False
 
 
 class SyncReply(Shape):
@@ -123,11 +127,12 @@ class Pong(Shape):
 
 
 class Presence(Shape):
-    """Who is connected, for the big screen; groups under 5 people read "<5"."""
+    """Who is connected, for the big screen, under the small-group rule
+    (participation.disclosure): "<5" for a group under 5, "hidden" for its complement."""
 
     type: Literal["presence"] = "presence"
     connected: int
-    by_profile: dict[str, int | Literal["<5"]]
+    by_profile: dict[str, int | Literal["<5", "hidden"]]
 
 
 SERVER_MESSAGE_TYPES: tuple[type[Shape], ...] = (

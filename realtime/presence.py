@@ -8,20 +8,23 @@ thousand phones costs a handful of messages, not a thousand.
 """
 
 import asyncio
+import logging
 from datetime import timedelta
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.db.models import Count
 from django.utils import timezone
 
+from participation.disclosure import protect_counts
 from realtime.events import Presence
 from realtime.groups import screen_group
 from realtime.models import Connection
+from realtime.sender import send_now
+
+logger = logging.getLogger(__name__)
 
 PRESENCE_TTL = timedelta(seconds=90)
 PRESENCE_DEBOUNCE = 0.5
-SMALL_GROUP = 5
 
 
 def connection_open(workshop_id: int, channel_name: str, participant_id: int | None) -> None:
@@ -44,43 +47,42 @@ def connection_close(channel_name: str) -> None:
 
 
 def presence(workshop_id: int) -> Presence:
-    """Distinct participants connected, by profile; small groups are not shown exactly."""
+    """Distinct participants connected, by profile, under the small-group rule.
+
+    Rows not refreshed within PRESENCE_TTL (a server that died with its sockets) are
+    deleted on the way.
+    """
+    stale = timezone.now() - PRESENCE_TTL
+    Connection.objects.filter(workshop_id=workshop_id, last_seen__lt=stale).delete()
     rows = (
-        Connection.objects.filter(
-            workshop_id=workshop_id,
-            participant__isnull=False,
-            last_seen__gte=timezone.now() - PRESENCE_TTL,
-        )
+        Connection.objects.filter(workshop_id=workshop_id, participant__isnull=False)
         .values("participant__profile")
         .annotate(people=Count("participant", distinct=True))
     )
     counts = {row["participant__profile"]: row["people"] for row in rows}
-    return Presence(
-        connected=sum(counts.values()),
-        by_profile={
-            profile: ("<5" if people < SMALL_GROUP else people)
-            for profile, people in counts.items()
-        },
-    )
+    return Presence(connected=sum(counts.values()), by_profile=protect_counts(counts))
 
 
-_pending: dict[int, asyncio.Task[None]] = {}
+_pending: dict[tuple[asyncio.AbstractEventLoop, int], asyncio.Task[None]] = {}
 
 
 def schedule_presence(workshop_id: int) -> None:
     """Send the workshop's presence to its screens soon, once for many changes."""
-    task = _pending.get(workshop_id)
-    if task is None or task.done() or task.get_loop() is not asyncio.get_running_loop():
-        _pending[workshop_id] = asyncio.create_task(_send_presence_later(workshop_id))
+    key = (asyncio.get_running_loop(), workshop_id)
+    task = _pending.get(key)
+    if task is None or task.done():
+        _pending[key] = asyncio.create_task(_send_presence_later(key))
 
 
-async def _send_presence_later(workshop_id: int) -> None:
-    await asyncio.sleep(PRESENCE_DEBOUNCE)
-    _pending.pop(workshop_id, None)
-    message = await database_sync_to_async(presence)(workshop_id)
-    layer = get_channel_layer()
-    if layer is not None:
-        await layer.group_send(
-            screen_group(workshop_id),
-            {"type": "workshop.event", "text": message.model_dump_json()},
-        )
+async def _send_presence_later(key: tuple[asyncio.AbstractEventLoop, int]) -> None:
+    workshop_id = key[1]
+    try:
+        await asyncio.sleep(PRESENCE_DEBOUNCE)
+        message = await database_sync_to_async(presence)(workshop_id)
+        await send_now(screen_group(workshop_id), message.model_dump_json())
+    except Exception:
+        logger.warning("presence update failed for workshop %s", workshop_id, exc_info=True)
+    finally:
+        # Dropped only when done: the dict holds the one strong reference to the task.
+        if _pending.get(key) is asyncio.current_task():
+            del _pending[key]

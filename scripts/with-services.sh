@@ -7,7 +7,7 @@
 # features depend on PostgreSQL semantics and on the Redis channel layer, and
 # only real servers catch the bugs that matter there. This script:
 #   1. installs what is missing from Debian packages (redis-server, postgresql,
-#      chromium unless COCON_SKIP_BROWSER=1, fonts-dejavu-core);
+#      chromium unless COCON_SKIP_BROWSER=1, fonts-dejavu-core, nodejs);
 #   2. starts a private PostgreSQL and Redis on free ports of 127.0.0.1, with
 #      their data in a temporary directory, tuned for speed, not durability;
 #   3. exports DATABASE_URL, REDIS_URL, COCON_PG_BIN, COCON_PG_DATA and
@@ -73,6 +73,7 @@ install_missing_packages() {
 		missing+=(chromium)
 	fi
 	is_installed fonts-dejavu-core || missing+=(fonts-dejavu-core)
+	command -v node >/dev/null || missing+=(nodejs) # unit tests of the browser client
 
 	if ((${#missing[@]} == 0)); then
 		return

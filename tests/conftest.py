@@ -8,6 +8,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.core.cache import cache
 
 from ateliers import actions
 from tests.factories import ChallengeFactory, UserFactory
@@ -25,7 +26,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_channel_layer() -> None:
-    """Each test starts with no leftover group memberships or queued messages."""
+    """Each test starts with no leftover group memberships, queued messages or cached
+    counters (the join-code throttle)."""
+    cache.clear()
     async_to_sync(get_channel_layer().flush)()
 
 

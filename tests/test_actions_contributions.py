@@ -56,7 +56,8 @@ def test_posting_an_idea_logs_a_typed_event_with_the_next_sequence(live_workshop
     )
     contribution = Contribution.objects.get()
     assert contribution.body == "Moins de papiers"
-    assert outcome.result == {"contribution_id": contribution.pk}
+    assert outcome.result["contribution_id"] == contribution.pk
+    assert outcome.result["contribution"]["body"] == "Moins de papiers"
     event = WorkshopEvent.objects.get(workshop=live_workshop, seq=outcome.seq)
     parsed = ContributionCreatedEvent.model_validate_json(event.payload)
     assert parsed.contribution.body == "Moins de papiers"

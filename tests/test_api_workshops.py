@@ -24,10 +24,18 @@ def test_a_facilitator_gets_the_same_snapshot_as_the_websocket(client, facilitat
     assert from_api.workshop.state == "live"
 
 
-def test_anonymous_and_strangers_are_refused_with_a_code(client, live_workshop):
+def test_anonymous_and_strangers_cannot_tell_a_workshop_exists(client, live_workshop):
     url = reverse("api_workshop", kwargs={"pk": live_workshop.pk})
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 403  # not authenticated at all
     client.force_login(UserFactory())
     response = client.get(url)
-    assert response.status_code == 403
-    assert response.json()["code"] == "forbidden"
+    missing = client.get(reverse("api_workshop", kwargs={"pk": live_workshop.pk + 1000}))
+    assert response.status_code == missing.status_code == 404
+    assert (
+        response.json()
+        == missing.json()
+        == {
+            "code": "not_found",
+            "message": "Cet élément n'existe pas dans cet atelier.",
+        }
+    )

@@ -69,13 +69,11 @@ def test_rejoining_from_the_same_phone_keeps_one_participant(client, live_worksh
     assert Participant.objects.get().profile == "agent"
 
 
-def test_the_phone_page_needs_a_participant_on_this_device(client, live_workshop):
+def test_the_phone_page_needs_a_participant_and_never_reveals_the_code(client, live_workshop):
     url = reverse("participate", kwargs={"workshop_id": live_workshop.pk})
     response = client.get(url)
     assert response.status_code == 302
-    assert (
-        reverse("join_workshop", kwargs={"code": live_workshop.join_code}) in response["Location"]
-    )
+    assert response["Location"] == reverse("join")
     client.post(
         reverse("join_workshop", kwargs={"code": live_workshop.join_code}), {"profile": "elu"}
     )
@@ -90,3 +88,21 @@ def test_a_tampered_device_cookie_counts_as_no_device(client, live_workshop):
     client.cookies[settings.PARTICIPANT_COOKIE_NAME] = value[:-2] + "xx"
     response = client.get(reverse("participate", kwargs={"workshop_id": live_workshop.pk}))
     assert response.status_code == 302
+
+
+def test_guessing_codes_is_throttled_but_the_right_code_still_works_below_the_limit(
+    client, live_workshop
+):
+    from django.core.cache import cache
+
+    from participation.throttle import WRONG_CODES_ALLOWED
+
+    cache.clear()
+    for n in range(WRONG_CODES_ALLOWED - 1):
+        assert client.post(reverse("join"), {"code": f"WRONG{n}"}).status_code == 404
+    assert client.post(reverse("join"), {"code": live_workshop.join_code}).status_code == 302
+    client.post(reverse("join"), {"code": "WRONGX"})
+    response = client.post(reverse("join"), {"code": live_workshop.join_code})
+    assert response.status_code == 429
+    assert "Trop de codes erronés" in response.content.decode()
+    cache.clear()

@@ -1,42 +1,55 @@
 // The live connection shared by the big screen and the phones.
 //
-// It keeps the client's copy of the workshop in step with the server's event log:
-// every event carries the workshop's sequence number; a gap, a reconnect or a pong
-// that reports a newer sequence triggers a `sync` from the last sequence applied.
-// Commands go through an outbox kept in localStorage and are resent with the same
-// request_id until acknowledged, so a phone that drops or reloads loses nothing and
-// the server applies each command once.
+// It keeps the client's copy of the workshop in step with the server's event log.
+// Every event carries the workshop's sequence number (seq). An event that skips ahead,
+// or a pong reporting a newer seq, means something is missing; after a short grace
+// (the missing event may simply arrive late from another server process) the client
+// sends `sync` from the last seq it applied and gets the missed events or a snapshot.
+// Commands go through an outbox (kept in localStorage on phones) and are resent with
+// the same request_id until the server answers, so a phone that drops or reloads loses
+// nothing and the server applies each command once.
 
 const HEARTBEAT_MS = 25000;
 const SILENCE_LIMIT_MS = 60000;
+const SYNC_TIMEOUT_MS = 10000;
+const GAP_GRACE_MS = 500;
+const RETRY_MS = 2000;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 15000;
+const MAX_BUFFERED = 2000;
 
-function newRequestId() {
-  if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+export function newRequestId() {
+  if (globalThis.crypto && crypto.randomUUID) return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+const jitter = (ms) => ms + Math.random() * ms;
+
 export class LiveClient {
-  constructor({ path, storageKey, handlers }) {
-    this.url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${path}`;
+  constructor({ url, storageKey, handlers, persist = true }) {
+    this.url = url;
     this.storageKey = storageKey;
+    this.persist = persist;
     this.handlers = handlers;
-    this.lastSeq = null;
+    this.lastSeq = null; // last seq applied
+    this.knownSeq = 0; // highest seq known to exist (events seen, pongs)
     this.syncing = false;
+    this.syncRequest = null;
     this.buffered = [];
     this.attempt = 0;
     this.stopped = false;
-    this.outbox = this.loadOutbox();
+    this.ws = null;
     this.socketId = 0;
     this.sentOn = new Map(); // request_id -> socket it was sent on (not persisted)
-    window.addEventListener("offline", () => this.ws && this.ws.close());
-    window.addEventListener("online", () => this.reconnectNow());
+    this.outbox = this.loadOutbox();
+    globalThis.addEventListener?.("offline", () => this.ws && this.ws.close());
+    globalThis.addEventListener?.("online", () => this.reconnectNow());
   }
 
   // Outbox ------------------------------------------------------------------------------
   loadOutbox() {
+    if (!this.persist) return [];
     try {
       return JSON.parse(localStorage.getItem(this.storageKey) || "[]");
     } catch {
@@ -44,13 +57,13 @@ export class LiveClient {
     }
   }
   saveOutbox() {
-    localStorage.setItem(this.storageKey, JSON.stringify(this.outbox));
+    if (this.persist) localStorage.setItem(this.storageKey, JSON.stringify(this.outbox));
   }
   pending() {
     return this.outbox.slice();
   }
 
-  /** Queue a command; it is sent now if connected, or on the next connection. */
+  /** Queue a command; it is sent now if connected and in step, else later. */
   send(command) {
     const full = { ...command, request_id: newRequestId() };
     this.outbox.push(full);
@@ -59,7 +72,7 @@ export class LiveClient {
     return full;
   }
   transmit(command) {
-    if (!this.isOpen() || this.syncing) return;
+    if (!this.isOpen() || this.syncing || this.lastSeq === null) return;
     if (this.sentOn.get(command.request_id) === this.socketId) return;
     this.sentOn.set(command.request_id, this.socketId);
     this.ws.send(JSON.stringify(command));
@@ -75,25 +88,36 @@ export class LiveClient {
     this.saveOutbox();
     return command;
   }
+  retryLater(requestId) {
+    // Not decided by the server: send the same command again in a moment.
+    this.sentOn.delete(requestId);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.flushOutbox(), jitter(RETRY_MS));
+  }
 
   // Connection --------------------------------------------------------------------------
   isOpen() {
-    return this.ws && this.ws.readyState === WebSocket.OPEN;
+    return this.ws !== null && this.ws.readyState === 1;
   }
   connect() {
     if (this.stopped) return;
+    if (this.ws && this.ws.readyState <= 1) return; // connecting or open already
     this.setStatus("connecting");
     const ws = new WebSocket(this.url);
     this.ws = ws;
     this.socketId += 1;
+    this.syncing = false;
+    this.syncRequest = null;
     ws.onopen = () => {
+      if (this.ws !== ws) return;
       this.attempt = 0;
       this.lastHeard = Date.now();
       this.setStatus("online");
+      this.startHeartbeat(ws);
       this.requestSync();
-      this.startHeartbeat();
     };
     ws.onmessage = (message) => {
+      if (this.ws !== ws) return;
       this.lastHeard = Date.now();
       let data;
       try {
@@ -104,14 +128,17 @@ export class LiveClient {
       this.receive(data);
     };
     ws.onclose = (event) => {
+      if (this.ws !== ws) return; // a late close from a socket already replaced
       this.stopHeartbeat();
-      if (this.ws !== ws) return;
+      clearTimeout(this.syncTimer);
+      this.ws = null;
       this.syncing = false;
       if (event.code === 4401 || event.code === 4403) {
         this.stopped = true;
         this.setStatus(event.code === 4401 ? "not-joined" : "forbidden");
         return;
       }
+      if (event.code === 1008) this.attempt = Math.max(this.attempt, 5); // told off: slow down
       this.setStatus("offline");
       this.scheduleReconnect();
     };
@@ -124,18 +151,19 @@ export class LiveClient {
     this.reconnectTimer = setTimeout(() => this.connect(), Math.random() * ceiling);
   }
   reconnectNow() {
-    if (this.stopped || this.isOpen()) return;
+    if (this.stopped || (this.ws && this.ws.readyState <= 1)) return;
     clearTimeout(this.reconnectTimer);
     this.connect();
   }
-  startHeartbeat() {
+  startHeartbeat(ws) {
     this.stopHeartbeat();
     this.heartbeat = setInterval(() => {
+      if (this.ws !== ws) return;
       if (Date.now() - this.lastHeard > SILENCE_LIMIT_MS) {
-        this.ws.close(); // a silent socket is a dead one: reconnect and resync
+        ws.close(); // a silent socket is a dead one: reconnect and resync
         return;
       }
-      if (this.isOpen()) this.ws.send(JSON.stringify({ type: "ping" }));
+      ws.send(JSON.stringify({ type: "ping" }));
     }, HEARTBEAT_MS);
   }
   stopHeartbeat() {
@@ -146,12 +174,45 @@ export class LiveClient {
     this.handlers.status && this.handlers.status(status);
   }
 
-  // Inbound -----------------------------------------------------------------------------
+  // Sync --------------------------------------------------------------------------------
   requestSync() {
     if (!this.isOpen() || this.syncing) return;
+    clearTimeout(this.gapTimer);
+    this.gapTimer = null;
     this.syncing = true;
-    this.ws.send(JSON.stringify({ type: "sync", last_seq: this.lastSeq }));
+    this.syncRequest = newRequestId();
+    this.ws.send(JSON.stringify({ type: "sync", last_seq: this.lastSeq, request_id: this.syncRequest }));
+    const ws = this.ws;
+    clearTimeout(this.syncTimer);
+    this.syncTimer = setTimeout(() => {
+      if (this.ws === ws && this.syncing) ws.close(); // no answer: start over
+    }, SYNC_TIMEOUT_MS);
   }
+  syncFailed() {
+    this.syncing = false;
+    this.syncRequest = null;
+    clearTimeout(this.syncTimer);
+    setTimeout(() => this.requestSync(), jitter(RETRY_MS));
+  }
+  applySync(data) {
+    clearTimeout(this.syncTimer);
+    if (data.mode === "snapshot") {
+      this.handlers.snapshot(data.snapshot);
+    } else {
+      for (const event of data.events) {
+        if (this.lastSeq === null || event.seq > this.lastSeq) this.handlers.event(event);
+      }
+    }
+    this.lastSeq = data.seq;
+    this.knownSeq = Math.max(this.knownSeq, data.seq);
+    this.syncing = false;
+    this.syncRequest = null;
+    this.drain();
+    this.flushOutbox();
+    this.handlers.synced && this.handlers.synced();
+  }
+
+  // Inbound -----------------------------------------------------------------------------
   receive(data) {
     switch (data.type) {
       case "sync":
@@ -160,12 +221,10 @@ export class LiveClient {
         const command = this.settle(data.request_id);
         return this.handlers.ack && this.handlers.ack(command, data);
       }
-      case "error": {
-        const command = data.request_id ? this.settle(data.request_id) : null;
-        return this.handlers.error && this.handlers.error(command, data);
-      }
+      case "error":
+        return this.receiveError(data);
       case "pong":
-        if (this.lastSeq !== null && data.seq > this.lastSeq) this.requestSync();
+        this.noteKnown(data.seq);
         return;
       case "presence":
         return this.handlers.presence && this.handlers.presence(data);
@@ -173,34 +232,48 @@ export class LiveClient {
         if (typeof data.seq === "number") this.receiveEvent(data);
     }
   }
-  applySync(data) {
-    if (data.mode === "snapshot") {
-      this.handlers.snapshot(data.snapshot);
-    } else {
-      for (const event of data.events) {
-        if (event.seq > this.lastSeq) this.handlers.event(event);
-      }
-    }
-    this.lastSeq = data.seq;
-    this.syncing = false;
-    const buffered = this.buffered.sort((a, b) => a.seq - b.seq);
-    this.buffered = [];
-    for (const event of buffered) this.receiveEvent(event);
-    this.flushOutbox();
-    this.handlers.synced && this.handlers.synced();
+  receiveError(data) {
+    if (data.request_id && data.request_id === this.syncRequest) return this.syncFailed();
+    if (data.retryable && data.request_id) return this.retryLater(data.request_id);
+    const command = data.request_id ? this.settle(data.request_id) : null;
+    return this.handlers.error && this.handlers.error(command, data);
   }
   receiveEvent(event) {
-    if (this.syncing || this.lastSeq === null) {
-      this.buffered.push(event);
-      return;
-    }
-    if (event.seq <= this.lastSeq) return; // already applied (replay overlap, duplicate)
-    if (event.seq !== this.lastSeq + 1) {
-      this.buffered.push(event); // a gap: fetch what is missing, then apply in order
-      this.requestSync();
-      return;
-    }
-    this.lastSeq = event.seq;
-    this.handlers.event(event);
+    this.noteKnown(event.seq);
+    if (this.lastSeq !== null && event.seq <= this.lastSeq) return; // duplicate
+    if (this.buffered.length < MAX_BUFFERED) this.buffered.push(event);
+    if (!this.syncing && this.lastSeq !== null) this.drain();
   }
+  /** Apply buffered events that follow on; wait a moment for any that are missing. */
+  drain() {
+    this.buffered.sort((a, b) => a.seq - b.seq);
+    while (this.buffered.length && this.buffered[0].seq <= this.lastSeq) this.buffered.shift();
+    while (this.buffered.length && this.buffered[0].seq === this.lastSeq + 1) {
+      const event = this.buffered.shift();
+      this.lastSeq = event.seq;
+      this.handlers.event(event);
+    }
+    this.checkGap();
+  }
+  noteKnown(seq) {
+    if (seq > this.knownSeq) this.knownSeq = seq;
+    this.checkGap();
+  }
+  checkGap() {
+    if (this.lastSeq === null || this.syncing || this.knownSeq <= this.lastSeq) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = null;
+      return;
+    }
+    if (this.gapTimer) return;
+    this.gapTimer = setTimeout(() => {
+      this.gapTimer = null;
+      if (this.knownSeq > this.lastSeq) this.requestSync();
+    }, jitter(GAP_GRACE_MS));
+  }
+}
+
+/** The WebSocket URL of a path on this page's host. */
+export function socketUrl(path) {
+  return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${path}`;
 }

@@ -2,7 +2,7 @@
 // Unsent ideas live in the outbox (localStorage): they survive a lost connection or a
 // reload and are sent, once, when the connection comes back.
 
-import { LiveClient } from "./live.js";
+import { LiveClient, socketUrl } from "./live.js";
 import { WorkshopState, bind, describeState, renderBoard } from "./board.js";
 
 const root = document.getElementById("live");
@@ -55,7 +55,7 @@ function mineItem(body, status, label) {
 }
 
 const client = new LiveClient({
-  path: root.dataset.wsPath,
+  url: socketUrl(root.dataset.wsPath),
   storageKey: `cocon.phone.outbox.${root.dataset.workshopId}`,
   handlers: {
     snapshot(snapshot) {
@@ -75,8 +75,11 @@ const client = new LiveClient({
       bind(root, "status").textContent = STATUS[status] || "";
     },
     ack(command, ack) {
-      if (command && command.type === "contribution.create" && ack.result.contribution_id) {
-        state.mine.add(ack.result.contribution_id);
+      const contribution = ack.result.contribution;
+      if (contribution) {
+        // Shown at once, even if the broadcast of it is late or lost.
+        state.apply({ type: "contribution.created", contribution });
+        state.mine.add(contribution.id);
       }
       render();
     },

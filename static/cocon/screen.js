@@ -1,6 +1,6 @@
 // The big screen: the live board, the head count, and the facilitator's controls.
 
-import { LiveClient } from "./live.js";
+import { LiveClient, socketUrl } from "./live.js";
 import { WorkshopState, bind, describeState, renderBoard } from "./board.js";
 
 const root = document.getElementById("live");
@@ -52,7 +52,8 @@ function renderPresence(presence) {
 }
 
 const client = new LiveClient({
-  path: root.dataset.wsPath,
+  url: socketUrl(root.dataset.wsPath),
+  persist: false, // a facilitator command is not replayed hours later
   storageKey: `cocon.screen.outbox.${root.dataset.workshopId}`,
   handlers: {
     snapshot(snapshot) {

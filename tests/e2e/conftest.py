@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.core.cache import cache
 from playwright.sync_api import Browser, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,6 +44,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _empty_channel_layer() -> None:
     """Overrides the suite's fixture: flush from a thread of its own, because sync
     Playwright keeps an event loop running in the test thread."""
+    cache.clear()
     worker = threading.Thread(target=lambda: asyncio.run(get_channel_layer().flush()))
     worker.start()
     worker.join()
