@@ -55,6 +55,7 @@ OPEN_TIMEOUT = 30.0  # WebSocket opening handshake, then again for the first `sy
 CLOSE_TIMEOUT = 5.0
 SHUTDOWN_TIMEOUT = 30.0
 POLL = 0.05
+LOGIN_ATTEMPTS, LOGIN_RETRY_S = 3, 2.0
 PING = json.dumps({"type": "ping"})
 WINDOW_S = 5.0  # screen latency is also reported per window of this many seconds
 
@@ -307,6 +308,21 @@ async def login(url: str, user: str, password: str) -> str:
         return session
 
 
+async def login_with_retries(url: str, user: str, password: str, run: Run) -> str:
+    """A facilitator whose login fails tries again, as a person would; each failure is
+    counted, so a server refusing logins under load shows in the report."""
+    for attempt in range(1, LOGIN_ATTEMPTS + 1):
+        try:
+            return await login(url, user, password)
+        except (RuntimeError, httpx.HTTPError) as exc:
+            run.errors["screen_login_failed"] += 1
+            log(f"login attempt {attempt}/{LOGIN_ATTEMPTS} failed: {exc}")
+            if attempt == LOGIN_ATTEMPTS:
+                raise
+            await asyncio.sleep(LOGIN_RETRY_S)
+    raise AssertionError("unreachable")
+
+
 def ws_url(url: str, workshop_id: int, role: str) -> str:
     parts = urlsplit(url)
     return f"ws://{parts.netloc}/ws/ateliers/{workshop_id}/{role}/"
@@ -501,6 +517,7 @@ async def bounded_gather(
 
 
 async def run_bench(args: argparse.Namespace) -> dict[str, Any]:
+    """One whole run (join, big screen, connect, post, drain, close); returns the figures."""
     cpu_start, wall_start = cpu_seconds(), now()
     phases = Phases(server_pids=args.server_pid or [])
     run = Run(tag=f"b{secrets.token_hex(3)}")
@@ -531,7 +548,7 @@ async def run_bench(args: argparse.Namespace) -> dict[str, Any]:
     # (b) The big screen logs in and follows the board.
     phases.mark("screen_login")
     screen = Screen(run=run)
-    session = await login(args.url[0], args.user, args.password)
+    session = await login_with_retries(args.url[0], args.user, args.password, run)
     screen.ws = await open_socket(
         args.url[0], args.workshop_id, "screen", f"{SESSION_COOKIE}={session}"
     )
@@ -593,7 +610,8 @@ async def run_bench(args: argparse.Namespace) -> dict[str, Any]:
     run.stopping = True
     for task in beaters:
         task.cancel()
-    sockets = [p.ws for p in connected if p.ws is not None] + [screen.ws]
+    # Every socket that opened, synced or not, so that no reader is left waiting.
+    sockets = [p.ws for p in joined if p.ws is not None] + [screen.ws]
     with contextlib.suppress(TimeoutError):
         async with asyncio.timeout(SHUTDOWN_TIMEOUT):
             await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
@@ -879,7 +897,8 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.json_out, "w", encoding="utf-8") as out:
             json.dump(figures, out, indent=2, ensure_ascii=False)
     healthy = (
-        figures["screen"]["loss"] == 0
+        not figures["errors"]
+        and figures["screen"]["loss"] == 0
         and figures["ideas_acked"] == figures["ideas_sent"]
         and figures["phones_connected"] == args.phones
     )

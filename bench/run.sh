@@ -10,7 +10,7 @@
 # bench/live_ideas.py against all of them, then reports each Daphne's memory and
 # CPU (plus Redis and PostgreSQL CPU) and stops the Daphnes on every exit path.
 # Logs and the JSON figures go to bench/results/<timestamp>/ (git-ignored).
-# Exit code: live_ideas's (0 = every idea acked and shown, no phone missing).
+# Exit code: live_ideas's (0 = no error, every idea acked and shown, no phone missing).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP goes to Django, WebSockets to the realtime consumers."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -21,3 +22,7 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Everything loaded so far lives as long as the process: keep it out of the garbage
+# collector's full passes, which otherwise pause every socket (bench/RESULTS.md).
+gc.freeze()
