@@ -151,19 +151,20 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Production collects once (`collectstatic`) and serves the hashed, compressed copies;
+# `make run` and the test servers serve straight from the app directories instead.
+STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=False)
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles") if STATIC_MANIFEST else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if env.bool("STATIC_MANIFEST", default=False)
+        if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Serve from the app directories too, so `make run` and the test servers need no
-# collectstatic; production collects once and uses the manifest.
-WHITENOISE_USE_FINDERS = not env.bool("STATIC_MANIFEST", default=False)
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 # whitenoise's manifest rewrites the DSFR CSS, which breaks the bundled SRI hashes.
 DSFR_USE_INTEGRITY_CHECKSUMS = False
 
