@@ -25,6 +25,7 @@ function render() {
   bind(root, "state").textContent = describeState(state);
   const notes = state.board();
   bind(root, "count").textContent = String(notes.length);
+  bind(root, "count-label").textContent = notes.length > 1 ? "idées" : "idée";
   renderBoard(bind(root, "board"), notes);
   const ws = state.workshop ? state.workshop.state : null;
   showControl("workshop.start", ws === "draft");
