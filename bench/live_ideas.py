@@ -48,6 +48,7 @@ CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 IDEA_KEY = re.compile(r"^\[([\w-]+)\]")  # every body starts with "[<key>]"
 # pydantic writes `type` first: phones outside the sample skip parsing the broadcast.
 CREATED_PREFIX = '{"type":"contribution.created"'
+BATCH_PREFIX = '{"type":"batch"'
 DOMAIN_EVENTS = frozenset({"contribution.created", "workshop.updated", "activity.updated"})
 
 HTTP_TIMEOUT = 30.0
@@ -231,9 +232,19 @@ async def phone_read(phone: Phone, run: Run) -> None:
             if raw.startswith(CREATED_PREFIX) and not phone.sample:
                 phone.created_events += 1
                 continue
+            if raw.startswith(BATCH_PREFIX) and not phone.sample:
+                phone.created_events += raw.count(CREATED_PREFIX)
+                continue
             message = json.loads(raw)
             kind = message.get("type")
-            if kind == "contribution.created":
+            if kind == "batch":  # phones get events coalesced (realtime/fanout.py)
+                for event in message["events"]:
+                    if event.get("type") == "contribution.created":
+                        phone.created_events += 1
+                        key = idea_key(event["contribution"]["body"])
+                        if phone.sample and key is not None and key not in phone.seen:
+                            phone.seen[key] = at
+            elif kind == "contribution.created":
                 phone.created_events += 1
                 key = idea_key(message["contribution"]["body"])
                 if key is not None and key not in phone.seen:

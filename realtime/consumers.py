@@ -2,12 +2,11 @@
 
 It authenticates the socket, parses each frame into a typed command inside one error
 boundary, calls the action that does the work, and answers the sender with an `ack`
-or a typed `error`. Events reach clients through the channel layer and are forwarded
-as the pre-encoded text `realtime.broadcast` produced. A bad frame never closes the
-socket by itself; a client that keeps sending bad frames is closed with 1008.
+or a typed `error`. Events reach the socket through its process's workshop hub
+(`realtime.fanout`), as the pre-encoded text `realtime.broadcast` produced. A bad frame
+never closes the socket by itself; a client that keeps sending them is closed (1008).
 """
 
-import asyncio
 import json
 import logging
 import time
@@ -30,7 +29,7 @@ from participation.models import Participant
 from realtime import presence
 from realtime.commands import AnyCommand, command_adapter
 from realtime.events import Ack, ErrorReply, Pong
-from realtime.groups import screen_group, workshop_group
+from realtime.fanout import WorkshopHub, hub_for
 from realtime.receipts import CommandResult
 from realtime.replay import sync_reply
 
@@ -45,7 +44,6 @@ CLOSE_TRY_AGAIN = 1013
 MAX_ERRORS, ERROR_WINDOW = 20, 10.0
 # Valid commands per socket: a burst (a phone flushing its outbox), then a steady rate.
 COMMAND_BURST, COMMANDS_PER_SECOND = 30, 5.0
-LAYER_TIMEOUT = 2.0
 INTERNAL_ERROR = _("Erreur du serveur : votre envoi sera réessayé.")
 UNAVAILABLE = _("Service momentanément indisponible : reconnexion dans un instant.")
 SLOW_DOWN = _("Trop de messages d'un coup : votre envoi sera réessayé.")
@@ -72,7 +70,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
     workshop_id: int
     role: str
     participant: Participant | None = None
-    joined_groups: tuple[str, ...] = ()
+    hub: WorkshopHub | None = None
 
     # Connection lifecycle ---------------------------------------------------------------
 
@@ -85,11 +83,9 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         await self.accept()
         try:
             await database_sync_to_async(self.authenticate)()
-            groups = [workshop_group(self.workshop_id)]
-            if self.role == SCREEN:
-                groups.append(screen_group(self.workshop_id))
-            self.joined_groups = tuple(groups)
-            await self.join_groups()
+            # Subscribed before the client's first sync: nothing falls between the two.
+            self.hub = await hub_for(self.workshop_id)
+            self.hub.attach(self, screen=self.role == SCREEN)
             await database_sync_to_async(presence.connection_open)(
                 self.workshop_id,
                 self.channel_name,
@@ -105,7 +101,9 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             await self.close(code=code)
         except Exception:
             logger.warning("connect failed on workshop %s", self.workshop_id, exc_info=True)
-            self.joined_groups = ()
+            if self.hub is not None:
+                self.hub.detach(self)
+                self.hub = None
             await self.send_error(None, "unavailable", UNAVAILABLE, retryable=True)
             await self.close(code=CLOSE_TRY_AGAIN)
 
@@ -128,34 +126,25 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             raise NotJoined()
         self.participant = participant
 
-    async def join_groups(self) -> None:
-        """(Re)join this socket's groups. If the channel layer is unreachable the socket
-        stays open, deaf until a later ping rejoins; its client resyncs by sequence."""
-        try:
-            for group in self.joined_groups:
-                await asyncio.wait_for(
-                    self.channel_layer.group_add(group, self.channel_name), LAYER_TIMEOUT
-                )
-        except Exception:  # Redis down or slow
-            logger.warning("could not join groups of workshop %s", self.workshop_id)
-
     async def disconnect(self, code: int) -> None:
-        if not self.joined_groups:
+        if self.hub is None:
             return
+        self.hub.detach(self)
+        self.hub = None
         try:
             await database_sync_to_async(presence.connection_close)(self.channel_name)
             presence.schedule_presence(self.workshop_id)
-            for group in self.joined_groups:
-                await asyncio.wait_for(
-                    self.channel_layer.group_discard(group, self.channel_name), LAYER_TIMEOUT
-                )
-        except Exception:  # memberships expire; presence rows age out
+        except Exception:  # presence rows age out by themselves
             logger.warning("disconnect cleanup failed on workshop %s", self.workshop_id)
+
+    async def send_text(self, text: str) -> None:
+        """What the hub calls to deliver an event or a batch: straight to the socket."""
+        await self.base_send({"type": "websocket.send", "text": text})
 
     # Inbound: one error boundary ---------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if not self.joined_groups:
+        if self.hub is None:
             return  # refused at connect; the close is on its way
         request_id = None
         try:
@@ -220,7 +209,8 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
 
     async def on_ping(self, command: Any) -> None:
         # Re-joining is idempotent and heals memberships lost in a Redis restart.
-        await self.join_groups()
+        if self.hub is not None:
+            await self.hub.heal()
         await database_sync_to_async(presence.connection_touch)(self.channel_name)
         seq = await database_sync_to_async(current_seq)(self.workshop_id)
         await self.send(text_data=Pong(seq=seq).model_dump_json())
@@ -261,21 +251,17 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             workshop_actions.activity_close, command, activity_id=command.activity_id
         )
 
-    # Outbound: channel-layer messages --------------------------------------------------
+    # ASGI messages ---------------------------------------------------------------------
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Channels runs `aclose_old_connections()` on the shared database thread before
         every message. Here every database call goes through database_sync_to_async,
-        which does that itself, so forwarding an event skips the hop (about 30 % of the
-        CPU of a broadcast, measured in bench/RESULTS.md)."""
+        which does that itself, so a frame skips the hop (about 30 % of the server's CPU
+        per message, measured in bench/RESULTS.md)."""
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
-
-    async def workshop_event(self, message: dict[str, Any]) -> None:
-        """Handler for realtime.sender.EVENT_MESSAGE_TYPE: forward the text as is."""
-        await self.send(text_data=message["text"])
 
 
 def current_seq(workshop_id: int) -> int:

@@ -1,4 +1,4 @@
-"""Channel-layer group names: the audiences an event can go to.
+"""Channel-layer group names.
 
 Names are built from database ids only, never from client text, so they always pass
 channels' group-name validation.
@@ -6,10 +6,8 @@ channels' group-name validation.
 
 
 def workshop_group(workshop_id: int) -> str:
-    """Everyone connected to a workshop: phones and big screens."""
+    """The hubs (realtime.fanout) of every server process with sockets on the workshop.
+
+    Each message says its audience (everyone, or screens only); the hubs route it.
+    """
     return f"workshop.{workshop_id}"
-
-
-def screen_group(workshop_id: int) -> str:
-    """Big screens and facilitators: presence and, later, moderation and hidden tallies."""
-    return f"workshop.{workshop_id}.screen"

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from participation.disclosure import protect_counts
 from realtime.events import Presence
-from realtime.groups import screen_group
+from realtime.fanout import SCREENS
+from realtime.groups import workshop_group
 from realtime.models import Connection
 from realtime.sender import send_now
 
@@ -79,7 +80,7 @@ async def _send_presence_later(key: tuple[asyncio.AbstractEventLoop, int]) -> No
     try:
         await asyncio.sleep(PRESENCE_DEBOUNCE)
         message = await database_sync_to_async(presence)(workshop_id)
-        await send_now(screen_group(workshop_id), message.model_dump_json())
+        await send_now(workshop_group(workshop_id), message.model_dump_json(), SCREENS)
     except Exception:
         logger.warning("presence update failed for workshop %s", workshop_id, exc_info=True)
     finally:

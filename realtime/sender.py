@@ -16,12 +16,13 @@ import weakref
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 
+from realtime.fanout import EVERYONE, message
+
 logger = logging.getLogger(__name__)
 
 SEND_TIMEOUT = 2.0
 QUEUE_LIMIT = 10_000
 WARN_EVERY = 10.0
-EVENT_MESSAGE_TYPE = "workshop.event"
 
 
 class _DropCounter:
@@ -46,15 +47,13 @@ class _DropCounter:
 drops = _DropCounter()
 
 
-async def send_now(group: str, text: str) -> None:
-    """One bounded send; failures are counted, never raised."""
+async def send_now(group: str, text: str, audience: str = EVERYONE) -> None:
+    """One bounded send to the hubs of a group; failures are counted, never raised."""
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        await asyncio.wait_for(
-            layer.group_send(group, {"type": EVENT_MESSAGE_TYPE, "text": text}), SEND_TIMEOUT
-        )
+        await asyncio.wait_for(layer.group_send(group, message(text, audience)), SEND_TIMEOUT)
     except Exception as exc:  # Redis down, hung or full: resync heals it
         drops.drop(type(exc).__name__)
 

@@ -53,10 +53,7 @@ async def receive(
     skipped too: a reply and the broadcast of its own event are not ordered.
     """
     while True:
-        output = await communicator.receive_output(timeout)
-        if output["type"] == "websocket.close":
-            raise AssertionError(f"socket closed with {output.get('code')} waiting for {wanted}")
-        message = json.loads(output["text"])
+        message = await _next_message(communicator, wanted, timeout)
         if message["type"] == wanted:
             return message
         if message["type"] == "presence":
@@ -64,6 +61,23 @@ async def receive(
         if wanted not in DOMAIN_EVENTS and message["type"] in DOMAIN_EVENTS:
             continue
         raise AssertionError(f"expected {wanted}, got {message}")
+
+
+async def _next_message(
+    communicator: WebsocketCommunicator, wanted: str, timeout: float
+) -> dict[str, Any]:
+    """The next message, with the events of a phone's batches taken one by one."""
+    queued: list[dict[str, Any]] = communicator.__dict__.setdefault("_batched", [])
+    if queued:
+        return queued.pop(0)
+    output = await communicator.receive_output(timeout)
+    if output["type"] == "websocket.close":
+        raise AssertionError(f"socket closed with {output.get('code')} waiting for {wanted}")
+    message = json.loads(output["text"])
+    if message["type"] == "batch":
+        queued.extend(message["events"])
+        return queued.pop(0)
+    return message
 
 
 async def receive_close(communicator: WebsocketCommunicator, timeout: float = 5) -> int:

@@ -10,6 +10,7 @@ from django.test import override_settings
 from ateliers import actions as workshop_actions
 from participation import actions
 from participation.models import Contribution
+from realtime import fanout
 from tests.factories import UserFactory
 from tests.live import (
     forget_all_groups,
@@ -357,8 +358,9 @@ async def test_pong_reports_the_sequence_so_a_quiet_client_notices_what_it_misse
 
 
 async def test_a_ping_heals_a_membership_lost_in_a_redis_flush(
-    live_workshop, phone_token, other_phone_token
+    live_workshop, phone_token, other_phone_token, monkeypatch
 ):
+    monkeypatch.setattr(fanout, "REJOIN_AT_MOST_EVERY", 0)  # the hub joined just now
     reader = await open_phone(live_workshop, phone_token)
     await synced(reader)
     await db(forget_all_groups)()

@@ -228,6 +228,9 @@ export class LiveClient {
         return;
       case "presence":
         return this.handlers.presence && this.handlers.presence(data);
+      case "batch": // phones: several events coalesced into one message
+        for (const event of data.events) this.receiveEvent(event);
+        return;
       default:
         if (typeof data.seq === "number") this.receiveEvent(data);
     }

@@ -258,3 +258,11 @@ test("4401 stops reconnecting and says the device must join", () => {
   assert.equal(FakeSocket.all.length, 1);
   assert.equal(seen.statuses.at(-1), "not-joined");
 });
+
+test("a batch of events is applied in sequence like separate events", () => {
+  const { client, seen } = makeClient();
+  const { ws } = connected(client, 2);
+  ws.push({ type: "batch", events: [event(2), event(3), event(4)] });
+  assert.deepEqual(seen.events, [3, 4]);
+  assert.equal(client.lastSeq, 4);
+});
