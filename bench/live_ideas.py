@@ -545,12 +545,16 @@ async def run_bench(args: argparse.Namespace) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=args.join_concurrency)
     transports = {url: httpx.AsyncHTTPTransport(limits=limits) for url in args.url}
     started = now()
-    await bounded_gather(
-        [join_phone(p, args.join_code, transports[p.url], limit) for p in phones],
-        "join",
-        run,
-        failures,
-    )
+    if args.reference:  # the reference server has no accounts: every phone is "joined"
+        for phone in phones:
+            phone.cookie, phone.join_s = "reference", 0.0
+    else:
+        await bounded_gather(
+            [join_phone(p, args.join_code, transports[p.url], limit) for p in phones],
+            "join",
+            run,
+            failures,
+        )
     join_total = now() - started
     for transport in transports.values():
         await transport.aclose()
@@ -559,7 +563,11 @@ async def run_bench(args: argparse.Namespace) -> dict[str, Any]:
     # (b) The big screen logs in and follows the board.
     phases.mark("screen_login")
     screen = Screen(run=run)
-    session = await login_with_retries(args.url[0], args.user, args.password, run)
+    session = (
+        "reference"
+        if args.reference
+        else await login_with_retries(args.url[0], args.user, args.password, run)
+    )
     screen.ws = await open_socket(
         args.url[0], args.workshop_id, "screen", f"{SESSION_COOKIE}={session}"
     )
@@ -863,11 +871,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=5.0, help="ideas per second, in total")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of posting")
     parser.add_argument("--drain", type=float, default=10.0, help="max seconds to wait after")
-    parser.add_argument("--workshop-id", type=int, required=True)
-    parser.add_argument("--join-code", required=True)
-    parser.add_argument("--activity-id", type=int, required=True)
-    parser.add_argument("--user", required=True, help="facilitator username (big screen)")
-    parser.add_argument("--password", required=True)
+    parser.add_argument("--workshop-id", type=int, default=1)
+    parser.add_argument("--join-code", default="")
+    parser.add_argument("--activity-id", type=int, default=1)
+    parser.add_argument("--user", default="", help="facilitator username (big screen)")
+    parser.add_argument("--password", default="")
+    parser.add_argument(
+        "--reference",
+        action="store_true",
+        help="drive bench/reference_server.py: no join, no login, same messages",
+    )
     parser.add_argument("--join-concurrency", type=int, default=50)
     parser.add_argument(
         "--heartbeat",
@@ -893,6 +906,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--heartbeat must be 0 (off) or between 1 and 600 seconds")
     if args.join_concurrency < 1:
         parser.error("--join-concurrency must be at least 1")
+    if not args.reference and not (args.join_code and args.user and args.password):
+        parser.error("--join-code, --user and --password are needed (or --reference)")
     return args
 
 

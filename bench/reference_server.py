@@ -3,9 +3,8 @@
 No Django, no database, no channel layer, no persistence: every idea a client sends is
 numbered and sent to every connected socket (encoded once, written to each). It speaks
 the same messages as Cocon for ideas (`sync`, `contribution.create` → `ack` +
-`contribution.created`), so `bench/live_ideas.py --reference` drives both.
-
-    python bench/reference_server.py --port 9001
+`contribution.created`), so `bench/live_ideas.py --reference` drives both
+(`bench/reference.sh` starts it and runs the client).
 """
 
 import argparse
