@@ -121,6 +121,14 @@ class SyncReply(Shape):
     snapshot: Snapshot | None = None
 
 
+class Batch(Shape):
+    """Several domain events for a phone, in sequence order (realtime.fanout builds it by
+    splicing the logged texts; this model is its contract)."""
+
+    type: Literal["batch"] = "batch"
+    events: list[dict[str, Any]]
+
+
 class Pong(Shape):
     type: Literal["pong"] = "pong"
     seq: int
@@ -140,6 +148,7 @@ SERVER_MESSAGE_TYPES: tuple[type[Shape], ...] = (
     Ack,
     ErrorReply,
     SyncReply,
+    Batch,
     Pong,
     Presence,
 )

@@ -9,6 +9,7 @@ from channels.db import database_sync_to_async as db
 from django.conf import settings
 
 from participation import actions
+from realtime.events import Batch, ContributionCreatedEvent
 from tests.live import (
     phone_communicator,
     receive,
@@ -66,6 +67,10 @@ async def test_phones_get_a_burst_in_fewer_messages_than_events_with_every_seq(
     frames = await raw_messages(reader)
     assert {f["type"] for f in frames} == {"batch"}
     assert len(frames) < 3
+    for frame in frames:
+        Batch.model_validate(frame)
+        for event in frame["events"]:
+            ContributionCreatedEvent.model_validate(event)
     events = [event for frame in frames for event in frame["events"]]
     assert [e["contribution"]["body"] for e in events] == ["Idée 0", "Idée 1", "Idée 2"]
     seqs = [e["seq"] for e in events]
