@@ -54,3 +54,7 @@ clean: ## Remove the virtual environment, local databases and collected static f
 .PHONY: bench
 bench: $(VENV)/.dev-stamp ## Load-test the live path on a real PostgreSQL + Redis (BENCH_ARGS="--phones 300 --rate 5 --duration 30 --workers 1")
 	COCON_SKIP_BROWSER=1 scripts/with-services.sh bench/run.sh $(BENCH_ARGS)
+
+.PHONY: bench-faults
+bench-faults: $(VENV)/.dev-stamp ## Live path under faults: Redis restart, then SIGKILL of one of 2 Daphnes (BENCH_ARGS passed on)
+	COCON_SKIP_BROWSER=1 bench/faults.sh $(BENCH_ARGS)

@@ -2,19 +2,25 @@
 
 It drives a running Cocon exactly as browsers do, over loopback only: each phone joins
 over HTTP (CSRF form, device cookie), opens its WebSocket with that cookie and an Origin
-header, syncs, then ideas are posted at a fixed total rate from random phones. A
-facilitator's big-screen socket follows the board like `static/cocon/live.js` does
-(apply events in sequence order; on a gap, `sync` from the last applied sequence and
-apply what the reply carries). Every idea carries a unique id in its body, so the
-report can say which acknowledged idea never reached the screen and how long each took.
+header, syncs, then ideas are posted at a fixed total rate from random phones. Every
+socket, phone or big screen, behaves like `static/cocon/live.js`: events applied in
+sequence order, a jump waits a short grace then triggers `sync` from the last applied
+sequence, a lost connection is re-opened with exponential backoff and full jitter (to
+the next `--url`, like a proxy routing around a dead worker) and followed by `sync`, and
+ideas go through an outbox: resent with the same `request_id` until acked, retried
+after a retryable error. Every idea carries a unique id in its body, so the report can
+say which acknowledged idea never reached the screen or a phone, and how long each took.
 
     python bench/live_ideas.py --url http://127.0.0.1:8001 --url http://127.0.0.1:8002 \
         --workshop-id 1 --join-code ACDEFG --activity-id 1 --user bench --password secret \
         --phones 300 --rate 5 --duration 30 --json out.json
 
-Times are taken with one monotonic clock in this one process, so latencies need no
-clock sync; they include the load client's own scheduling delays (its CPU time is
-reported so that cost stays visible).
+`--storm-at S` makes every phone drop its socket S seconds into the posting and come
+back at a random moment within `--storm-window`; `--fault AT=NAME` runs
+`--fault-command NAME` AT seconds into the posting (bench/faults.sh uses it to restart
+Redis and kill a server process). Times are taken with one monotonic clock in this one
+process, so latencies need no clock sync; they include the load client's own scheduling
+delays (its CPU time is reported so that cost stays visible).
 """
 
 import argparse
@@ -27,6 +33,7 @@ import random
 import re
 import resource
 import secrets
+import shlex
 import sys
 import time
 from collections import Counter
@@ -46,21 +53,41 @@ SESSION_COOKIE = "sessionid"  # settings.SESSION_COOKIE_NAME (Django's default)
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 IDEA_KEY = re.compile(r"^\[([\w-]+)\]")  # every body starts with "[<key>]"
-# pydantic writes `type` first: phones outside the sample skip parsing the broadcast.
-CREATED_PREFIX = '{"type":"contribution.created"'
-BATCH_PREFIX = '{"type":"batch"'
 DOMAIN_EVENTS = frozenset({"contribution.created", "workshop.updated", "activity.updated"})
+CREATED = "contribution.created"
+# Phones outside the sample do not parse events: pydantic writes `type`, then `seq`, then
+# the contribution's `id` first (the reference server adds spaces). A body cannot fake a
+# match: its quotes are escaped.
+MESSAGE_TYPE = re.compile(r'\{"type": ?"([a-z.]+)"')
+EVENT_HEAD = re.compile(
+    r'\{"type": ?"([a-z.]+)", ?"seq": ?(\d+)(?:, ?"contribution": ?\{"id": ?(\d+))?'
+)
 
 HTTP_TIMEOUT = 30.0
-OPEN_TIMEOUT = 30.0  # WebSocket opening handshake, then again for the first `sync` reply
+OPEN_TIMEOUT = 30.0  # WebSocket opening handshake
 CLOSE_TIMEOUT = 5.0
 SHUTDOWN_TIMEOUT = 30.0
+CONNECT_PHASE_TIMEOUT = 600.0  # every phone's first connection, all together
 POLL = 0.05
 LOGIN_ATTEMPTS, LOGIN_RETRY_S = 3, 2.0
 PING = json.dumps({"type": "ping"})
 WINDOW_S = 5.0  # screen latency is also reported per window of this many seconds
+FAULT_TIMEOUT = 60.0  # a fault command taking longer is killed
+RECOVERED_WITHIN = 1.0  # a fault is over once ideas reach the screen this fast again
+# live.js's constants (static/cocon/live.js), in seconds.
+SYNC_TIMEOUT = 10.0
+GAP_GRACE = 0.5
+RETRY_S = 2.0
+BACKOFF_BASE, BACKOFF_CAP = 0.5, 15.0
+MAX_BUFFERED = 2000
+CLOSE_NOT_JOINED, CLOSE_FORBIDDEN, CLOSE_POLICY = 4401, 4403, 1008
+MAX_CONNECTIONS = 200  # per socket and run: a bound on reconnections, never reached
 
 now = time.perf_counter
+
+# An event as a connection keeps it: (seq, type, payload). The payload is the event's
+# dict for the big screen, (contribution id, idea key or None) for phones.
+Event = tuple[int, str, Any]
 
 
 # State -----------------------------------------------------------------------------------
@@ -72,27 +99,20 @@ class Idea:
 
     key: str
     phone: int
-    sent_at: float
+    sent_at: float  # created and queued in the phone's outbox, as when a person taps send
+    command: str
     acked_at: float | None = None
     seq: int | None = None
+    contribution_id: int | None = None
     error: str | None = None
     screen_at: float | None = None  # applied to the big screen's board
     screen_via_sync: bool = False  # applied from a `sync` reply rather than live
-
-
-@dataclass
-class Phone:
-    index: int
-    url: str
-    sample: bool
-    cookie: str = ""
-    join_s: float | None = None
-    connect_s: float | None = None
-    ws: ClientConnection | None = None
-    synced: asyncio.Event = field(default_factory=asyncio.Event)
-    created_events: int = 0  # contribution.created received, sample or not
-    seen: dict[str, float] = field(default_factory=dict)  # sample phones: key -> receipt
-    closed_unexpectedly: bool = False
+    sent_on: int | None = None  # the socket (its number) it was last transmitted on
+    transmissions: int = 0
+    retries: int = 0  # retryable errors received for it
+    queued_offline: bool = False  # created while its phone had no synced socket
+    in_flight_at_drop: bool = False  # storm: sent just before its phone dropped
+    fault_burst: bool = False  # sent just before a fault
 
 
 @dataclass
@@ -100,12 +120,34 @@ class Run:
     """Everything shared by the phones, the screen and the sender."""
 
     tag: str
+    rng: random.Random
+    heartbeat: float
+    max_beats: int
     ideas: dict[str, Idea] = field(default_factory=dict)
-    errors: Counter[str] = field(default_factory=Counter)
+    acked_ids: set[int] = field(default_factory=set)  # contribution ids of acked ideas
+    max_acked_seq: int = 0
+    errors: Counter[str] = field(default_factory=Counter)  # final: nothing will retry
+    retried: Counter[str] = field(default_factory=Counter)  # retryable errors, retried
+    failures: Counter[str] = field(default_factory=Counter)
+    sync_modes: Counter[str] = field(default_factory=Counter)
+    sync_reply_s: list[float] = field(default_factory=list)
+    duplicate_acks: int = 0  # a second ack for an idea (a resend answered from its receipt)
+    ack_conflicts: int = 0  # ... naming another contribution: a duplicate row
     stopping: bool = False
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
     max_send_lag: float = 0.0
     pings: int = 0
     pongs: int = 0
+    sync_timeouts: int = 0
+    offline_at_end: int = 0
+    storm_at: float | None = None
+    storm_closed_s: float | None = None
+    faults: list[dict[str, Any]] = field(default_factory=list)
+
+    def spawn(self, coroutine: Awaitable[Any], tasks: set[asyncio.Task]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
 
 
 def idea_key(body: str) -> str | None:
@@ -113,38 +155,411 @@ def idea_key(body: str) -> str | None:
     return match.group(1) if match else None
 
 
-# The big screen --------------------------------------------------------------------------
+def jitter(rng: random.Random, seconds: float) -> float:
+    return seconds + rng.random() * seconds  # live.js: ms + Math.random() * ms
 
 
-@dataclass
-class Screen:
+# One live connection, as static/cocon/live.js keeps it ----------------------------------
+
+
+class Link:
+    """A socket that stays in step with the workshop's event log, like `LiveClient`.
+
+    Subclasses say how to read a message and what applying an event means."""
+
+    role = "phone"
+
+    def __init__(self, run: Run, index: int, urls: list[str], home: int, workshop_id: int):
+        self.run, self.index, self.urls, self.url_index = run, index, urls, home
+        self.workshop_id = workshop_id
+        self.cookie = ""
+        self.ws: ClientConnection | None = None
+        self.socket_id = 0
+        self.attempt = 0  # backoff exponent; reset when a socket opens
+        self.last_seq: int | None = None  # last seq applied, in order
+        self.known_seq = 0  # highest seq known to exist (events, pongs)
+        self.syncing = False
+        self.sync_id: str | None = None
+        self.sync_number = 0
+        self.sync_sent_at = 0.0
+        self.sync_target: int | None = None  # a gap sync must reach this seq
+        self.buffered: dict[int, Event] = {}
+        self.gap_timer: asyncio.TimerHandle | None = None
+        self.sync_timer: asyncio.TimerHandle | None = None
+        self.retry_timer: asyncio.TimerHandle | None = None
+        self.outbox: dict[str, Idea] = {}
+        self.tasks: set[asyncio.Task] = set()
+        # Life of the link, for the report.
+        self.limit: asyncio.Semaphore | None = None  # held during the first connection
+        self.first_done = asyncio.Event()
+        self.started = 0.0
+        self.connect_s: float | None = None
+        self.connections = 0
+        self.connect_failures: Counter[str] = Counter()
+        self.failovers = 0
+        self.gap_syncs = 0
+        self.gaps_repaired = 0
+        self.stopped = False  # refused for good (4401/4403)
+        self.dropping = False  # closing on purpose (storm)
+        self.hold_until: float | None = None  # storm: reconnect at this moment
+        self.down: list[Any] | None = None  # [kind, closed_at, back_at] until synced again
+        self.outages: list[list[Any]] = []  # every [kind, closed_at, back_at]
+        self.lost_closes: list[float] = []  # when a socket closed that nobody closed on purpose
+        self.storm_target: int | None = None
+        self.storm_caught_up_at: float | None = None
+        self.storm_reconnect_at: float | None = None
+
+    # To be provided by subclasses ----------------------------------------------------------
+
+    async def on_raw(self, raw: str, at: float) -> None:
+        raise NotImplementedError
+
+    def apply(self, event: Event, at: float, via_sync: bool) -> None:
+        raise NotImplementedError
+
+    def apply_snapshot(self, snapshot: dict[str, Any], at: float) -> None:
+        raise NotImplementedError
+
+    def event_of(self, event: dict[str, Any]) -> Event:
+        raise NotImplementedError
+
+    # Connection --------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return self.urls[self.url_index]
+
+    async def supervise(self, limit: asyncio.Semaphore) -> None:
+        """Keep a socket open until the run stops: the first connection under `limit`
+        (the join stampede's bound), then reconnections as live.js makes them."""
+        await limit.acquire()
+        self.limit, self.started = limit, now()
+        try:
+            for number in range(MAX_CONNECTIONS):
+                if self.run.stopping or self.stopped:
+                    return
+                if number > 0 and not await self.pause_before_reconnect():
+                    return
+                try:
+                    ws = await open_socket(self.url, self.workshop_id, self.role, self.cookie)
+                except (OSError, InvalidHandshake, TimeoutError) as exc:
+                    if self.connect_s is None:
+                        self.first_failed("connect", exc)
+                        return
+                    self.connect_failures[type(exc).__name__] += 1
+                    self.fail_over()
+                    continue
+                await self.serve(ws)
+                if self.connect_s is None:  # closed before its first sync reply
+                    self.first_failed("connect", RuntimeError(f"closed ({ws.close_code})"))
+                    return
+                self.after_close(ws)
+        finally:
+            self.release_limit()
+
+    def first_failed(self, what: str, exc: BaseException) -> None:
+        first_line = (str(exc).splitlines() or [""])[0]
+        self.run.failures[f"{what}: {type(exc).__name__}: {first_line}"[:200]] += 1
+        self.run.errors[f"{what}_failed"] += 1
+
+    def release_limit(self) -> None:
+        if self.limit is not None:
+            self.limit.release()
+            self.limit = None
+        self.first_done.set()
+
+    def fail_over(self) -> None:
+        """The next connection goes to the next server, as a proxy would route it."""
+        if len(self.urls) > 1:
+            self.url_index = (self.url_index + 1) % len(self.urls)
+            self.failovers += 1
+
+    async def pause_before_reconnect(self) -> bool:
+        """Wait for the storm's chosen moment, else live.js's backoff with full jitter.
+        False when the run stops meanwhile."""
+        if self.hold_until is not None:
+            delay, self.hold_until = self.hold_until - now(), None
+            self.storm_reconnect_at = max(now(), now() + delay)
+        else:
+            ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2**self.attempt)
+            self.attempt += 1
+            delay = self.run.rng.random() * ceiling
+        if delay > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.run.stop.wait(), delay)
+        return not self.run.stopping
+
+    async def serve(self, ws: ClientConnection) -> None:
+        """One socket's life: sync, then read until it closes."""
+        self.ws, self.socket_id, self.attempt = ws, self.socket_id + 1, 0
+        self.connections += 1
+        self.syncing, self.sync_id = False, None
+        first_ping = (
+            self.run.rng.uniform(0, self.run.heartbeat)
+            if self.connections == 1
+            else self.run.heartbeat
+        )
+        beats = asyncio.ensure_future(self.beat(ws, first_ping)) if self.run.heartbeat > 0 else None
+        try:
+            await self.request_sync()
+            async for raw in ws:
+                assert isinstance(raw, str)
+                await self.on_raw(raw, now())
+        except ConnectionClosed:
+            pass
+        finally:
+            if beats is not None:
+                beats.cancel()
+            for timer in (self.gap_timer, self.sync_timer, self.retry_timer):
+                if timer is not None:
+                    timer.cancel()
+            self.gap_timer = self.sync_timer = self.retry_timer = None
+            self.ws, self.syncing, self.sync_id, self.sync_target = None, False, None, None
+
+    def after_close(self, ws: ClientConnection) -> None:
+        code = ws.close_code
+        if code in (CLOSE_NOT_JOINED, CLOSE_FORBIDDEN):
+            self.stopped = True
+            self.run.errors[f"{self.role}_closed_{code}"] += 1
+            return
+        if self.run.stopping:
+            return
+        kind = "storm" if self.dropping else "lost"
+        if self.dropping:  # the storm: the hold is already set
+            self.dropping = False
+        else:
+            self.lost_closes.append(now())
+            if code == CLOSE_POLICY:
+                self.attempt = max(self.attempt, 5)  # told off: slow down
+            self.fail_over()
+        if self.down is None:  # an outage lasts until a sync reply, over failed attempts
+            self.down = [kind, now(), None]
+            self.outages.append(self.down)
+
+    async def beat(self, ws: ClientConnection, first: float) -> None:
+        """The app-level `ping` live.js sends every 25 s: the server touches presence,
+        re-joins the hub's group and reads the sequence, so it belongs to the load."""
+        await asyncio.sleep(first)
+        for _beat in range(self.run.max_beats):
+            if self.run.stopping or self.ws is not ws:
+                return
+            try:
+                await ws.send(PING)
+            except ConnectionClosed:
+                return
+            self.run.pings += 1
+            await asyncio.sleep(self.run.heartbeat)
+
+    async def drop(self, hold_until: float) -> None:
+        """The storm: lose the connection now, come back at `hold_until`."""
+        self.hold_until = hold_until
+        ws = self.ws
+        if ws is None:
+            return
+        self.dropping = True
+        with contextlib.suppress(Exception):
+            await ws.close()
+
+    # Sync ----------------------------------------------------------------------------------
+
+    async def request_sync(self, gap: bool = False) -> None:
+        ws = self.ws
+        if ws is None or self.syncing or self.dropping:
+            return
+        if self.gap_timer is not None:
+            self.gap_timer.cancel()
+            self.gap_timer = None
+        self.syncing = True
+        self.sync_number += 1
+        self.sync_id = f"sync-{self.role}-{self.index}-{self.sync_number}"
+        self.sync_sent_at = now()
+        if gap:
+            self.gap_syncs += 1
+            self.sync_target = self.known_seq
+        loop = asyncio.get_running_loop()
+        self.sync_timer = loop.call_later(SYNC_TIMEOUT, self.sync_timed_out, ws, self.sync_id)
+        with contextlib.suppress(ConnectionClosed):
+            await ws.send(
+                json.dumps({"type": "sync", "last_seq": self.last_seq, "request_id": self.sync_id})
+            )
+
+    def sync_timed_out(self, ws: ClientConnection, sync_id: str) -> None:
+        if self.ws is ws and self.syncing and self.sync_id == sync_id:
+            self.run.sync_timeouts += 1
+            self.run.spawn(ws.close(), self.tasks)  # no answer: start over (live.js)
+
+    def sync_failed(self, code: str) -> None:
+        self.run.retried[f"{self.role}_sync:{code}"] += 1
+        if self.sync_timer is not None:
+            self.sync_timer.cancel()
+        self.syncing, self.sync_id = False, None
+        delay = jitter(self.run.rng, RETRY_S)
+        asyncio.get_running_loop().call_later(
+            delay, lambda: self.run.spawn(self.request_sync(), self.tasks)
+        )
+
+    async def apply_sync(self, reply: dict[str, Any], at: float) -> None:
+        if self.sync_timer is not None:
+            self.sync_timer.cancel()
+            self.sync_timer = None
+        self.run.sync_reply_s.append(at - self.sync_sent_at)
+        mode = reply.get("mode")
+        self.run.sync_modes[f"{self.role}:{mode}"] += 1
+        if mode == "snapshot":
+            self.apply_snapshot(reply.get("snapshot") or {}, at)
+        else:
+            for event in reply.get("events") or []:
+                item = self.event_of(event)
+                if self.last_seq is None or item[0] > self.last_seq:
+                    self.apply(item, at, via_sync=True)
+        self.last_seq = reply["seq"]
+        self.known_seq = max(self.known_seq, reply["seq"])
+        self.syncing, self.sync_id = False, None
+        if self.sync_target is not None and self.last_seq >= self.sync_target:
+            self.gaps_repaired += 1
+        self.sync_target = None
+        if self.connect_s is None:
+            self.connect_s = at - self.started
+            self.release_limit()
+        if self.down is not None:  # back after a drop: synced again
+            self.down[2] = at
+            if self.down[0] == "storm":
+                self.storm_target = self.run.max_acked_seq
+            self.down = None
+        self.drain(at)
+        await self.flush_outbox()
+
+    # Events --------------------------------------------------------------------------------
+
+    def receive_event(self, event: Event, at: float) -> None:
+        seq = event[0]
+        self.note_known(seq)
+        if self.last_seq is not None and seq <= self.last_seq:
+            return  # already applied
+        if len(self.buffered) < MAX_BUFFERED:
+            self.buffered.setdefault(seq, event)
+        if not self.syncing and self.last_seq is not None:
+            self.drain(at)
+
+    def drain(self, at: float) -> None:
+        """Apply buffered events that follow on; wait a moment for any that are missing."""
+        assert self.last_seq is not None
+        while self.last_seq + 1 in self.buffered:
+            event = self.buffered.pop(self.last_seq + 1)
+            self.last_seq = event[0]
+            self.apply(event, at, via_sync=False)
+        if self.buffered and min(self.buffered) <= self.last_seq:
+            self.buffered = {s: e for s, e in self.buffered.items() if s > self.last_seq}
+        if (
+            self.storm_target is not None
+            and self.storm_caught_up_at is None
+            and self.last_seq >= self.storm_target
+        ):
+            self.storm_caught_up_at = at
+        self.check_gap()
+
+    def note_known(self, seq: int) -> None:
+        if seq > self.known_seq:
+            self.known_seq = seq
+        self.check_gap()
+
+    def check_gap(self) -> None:
+        if self.last_seq is None or self.syncing or self.known_seq <= self.last_seq:
+            if self.gap_timer is not None:
+                self.gap_timer.cancel()
+                self.gap_timer = None
+            return
+        if self.gap_timer is not None:
+            return
+        self.gap_timer = asyncio.get_running_loop().call_later(
+            jitter(self.run.rng, GAP_GRACE), self.gap_expired
+        )
+
+    def gap_expired(self) -> None:
+        self.gap_timer = None
+        if self.last_seq is not None and self.known_seq > self.last_seq:
+            self.run.spawn(self.request_sync(gap=True), self.tasks)
+
+    # Outbox --------------------------------------------------------------------------------
+
+    async def submit(self, idea: Idea) -> None:
+        """Queue an idea; it is sent now if connected and in step, else after the sync."""
+        self.outbox[idea.key] = idea
+        await self.transmit(idea)
+        idea.queued_offline = idea.transmissions == 0
+
+    async def transmit(self, idea: Idea) -> None:
+        ws = self.ws
+        if ws is None or self.dropping or self.syncing or self.last_seq is None:
+            return
+        if idea.sent_on == self.socket_id:
+            return
+        idea.sent_on = self.socket_id
+        idea.transmissions += 1
+        with contextlib.suppress(ConnectionClosed):
+            await ws.send(idea.command)
+
+    async def flush_outbox(self) -> None:
+        for idea in list(self.outbox.values()):
+            await self.transmit(idea)
+
+    def on_ack(self, message: dict[str, Any], at: float) -> None:
+        idea = self.outbox.pop(message.get("request_id") or "", None)
+        idea = idea or self.run.ideas.get(message.get("request_id") or "")
+        if idea is None:
+            return
+        result = message.get("result") or {}
+        contribution_id = result.get("contribution_id")
+        if idea.acked_at is not None:
+            self.run.duplicate_acks += 1
+            if contribution_id != idea.contribution_id:
+                self.run.ack_conflicts += 1
+            return
+        idea.acked_at, idea.seq, idea.contribution_id = at, message["seq"], contribution_id
+        if isinstance(contribution_id, int):
+            self.run.acked_ids.add(contribution_id)
+        self.run.max_acked_seq = max(self.run.max_acked_seq, message["seq"])
+
+    def on_error(self, message: dict[str, Any]) -> None:
+        code = str(message.get("code"))
+        request_id = message.get("request_id")
+        if request_id and request_id == self.sync_id:
+            self.sync_failed(code)
+            return
+        idea = self.outbox.get(request_id or "")
+        if message.get("retryable"):
+            self.run.retried[f"{self.role}:{code}"] += 1
+            if idea is not None:  # not decided: send the same command again in a moment
+                idea.retries += 1
+                idea.sent_on = None
+                if self.retry_timer is not None:
+                    self.retry_timer.cancel()
+                self.retry_timer = asyncio.get_running_loop().call_later(
+                    jitter(self.run.rng, RETRY_S),
+                    lambda: self.run.spawn(self.flush_outbox(), self.tasks),
+                )
+            return
+        self.run.errors[f"{self.role}:{code}" if self.role != "phone" else code] += 1
+        if idea is not None:
+            idea.error = code
+            del self.outbox[idea.key]
+
+
+class Screen(Link):
     """The facilitator's board, kept in sequence order as live.js keeps it."""
 
-    run: Run
-    ws: ClientConnection | None = None
-    last_seq: int | None = None
-    syncing: bool = False
-    buffered: list[dict[str, Any]] = field(default_factory=list)
-    live_seqs: set[int] = field(default_factory=set)  # sequences that arrived as events
-    gap_target: int | None = None  # the sequence whose early arrival triggered the sync
-    gaps_detected: int = 0
-    gaps_repaired: int = 0
-    recovered: int = 0  # ideas applied from a sync reply that never arrived live before it
-    reordered: int = 0  # ideas applied from a sync reply that had arrived live, early
-    presence_messages: int = 0
-    last_presence: dict[str, Any] | None = None
-    closed_unexpectedly: bool = False
+    role = "screen"
 
-    async def request_sync(self, gap_target: int | None = None) -> None:
-        if self.syncing or self.ws is None:
-            return
-        self.syncing = True
-        if gap_target is not None:
-            self.gaps_detected += 1
-            self.gap_target = gap_target
-        await self.ws.send(json.dumps({"type": "sync", "last_seq": self.last_seq}))
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.live_seqs: set[int] = set()  # sequences that arrived as events
+        self.recovered = 0  # ideas applied from a sync reply that never arrived live before
+        self.reordered = 0  # ideas applied from a sync reply that had arrived live, early
+        self.presence_messages = 0
+        self.last_presence: dict[str, Any] | None = None
 
-    async def on_message(self, message: dict[str, Any], at: float) -> None:
+    async def on_raw(self, raw: str, at: float) -> None:
+        message = json.loads(raw)
         kind = message.get("type")
         if kind == "sync":
             await self.apply_sync(message, at)
@@ -153,120 +568,129 @@ class Screen:
             self.last_presence = message
         elif kind == "pong":
             self.run.pongs += 1
+            self.note_known(message.get("seq") or 0)
         elif kind == "error":
-            self.run.errors[f"screen:{message.get('code')}"] += 1
+            self.on_error(message)
         elif kind in DOMAIN_EVENTS and isinstance(message.get("seq"), int):
             self.live_seqs.add(message["seq"])
-            await self.receive_event(message, at)
+            self.receive_event(self.event_of(message), at)
 
-    async def receive_event(self, event: dict[str, Any], at: float) -> None:
-        if self.syncing or self.last_seq is None:
-            self.buffered.append(event)
+    def event_of(self, event: dict[str, Any]) -> Event:
+        return event["seq"], event.get("type", ""), event
+
+    def apply(self, event: Event, at: float, via_sync: bool) -> None:
+        seq, kind, data = event
+        if kind != CREATED:
             return
-        seq = event["seq"]
-        if seq <= self.last_seq:
-            return  # already applied (replay overlap)
-        if seq != self.last_seq + 1:
-            self.buffered.append(event)
-            await self.request_sync(gap_target=seq)
-            return
-        self.last_seq = seq
-        self.show(event, at, via_sync=False)
+        if via_sync:
+            if seq in self.live_seqs:
+                self.reordered += 1
+            else:
+                self.recovered += 1
+        self.show(data["contribution"], at, via_sync)
 
-    async def apply_sync(self, reply: dict[str, Any], at: float) -> None:
-        from_gap = self.gap_target is not None
-        if reply["mode"] == "snapshot":
-            for contribution in reply["snapshot"]["contributions"]:
-                self.show_contribution(contribution, at, via_sync=from_gap)
-        else:
-            for event in reply["events"]:
-                if self.last_seq is None or event["seq"] > self.last_seq:
-                    if event.get("type") == "contribution.created":
-                        if event["seq"] in self.live_seqs:
-                            self.reordered += 1
-                        else:
-                            self.recovered += 1
-                    self.show(event, at, via_sync=True)
-        self.last_seq = reply["seq"]
-        self.syncing = False
-        if self.gap_target is not None and self.last_seq >= self.gap_target:
-            self.gaps_repaired += 1
-        self.gap_target = None
-        buffered, self.buffered = sorted(self.buffered, key=lambda e: e["seq"]), []
-        for event in buffered:
-            await self.receive_event(event, at)
+    def apply_snapshot(self, snapshot: dict[str, Any], at: float) -> None:
+        for contribution in snapshot.get("contributions") or []:
+            self.show(contribution, at, via_sync=True)
 
-    def show(self, event: dict[str, Any], at: float, via_sync: bool) -> None:
-        if event.get("type") == "contribution.created":
-            self.show_contribution(event["contribution"], at, via_sync)
-
-    def show_contribution(self, contribution: dict[str, Any], at: float, via_sync: bool) -> None:
+    def show(self, contribution: dict[str, Any], at: float, via_sync: bool) -> None:
         key = idea_key(contribution.get("body", ""))
         idea = self.run.ideas.get(key) if key else None
         if idea is not None and idea.screen_at is None:
             idea.screen_at = at
             idea.screen_via_sync = via_sync
 
-    async def read(self) -> None:
-        """Read until the socket closes (the run closes it at the end)."""
-        assert self.ws is not None
-        try:
-            async for raw in self.ws:
-                await self.on_message(json.loads(raw), now())
-        except ConnectionClosed:
-            pass
-        if not self.run.stopping:
-            self.closed_unexpectedly = True
 
+class Phone(Link):
+    """A participant's phone: its board (contribution ids) and its outbox."""
 
-# Phones ----------------------------------------------------------------------------------
+    def __init__(self, *args: Any, sample: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sample = sample
+        self.join_s: float | None = None
+        self.board: set[int] = set()  # contribution ids shown
+        self.live_created = 0  # contribution.created received live (batches), repeats too
+        self.seen: dict[str, float] = {}  # sample phones: idea key -> applied
 
+    async def on_raw(self, raw: str, at: float) -> None:
+        match = MESSAGE_TYPE.match(raw)
+        kind = match.group(1) if match else ""
+        if kind == "batch" or kind in DOMAIN_EVENTS:  # phones get batches (fanout.py)
+            if self.sample:
+                message = json.loads(raw)
+                events = [self.event_of(e) for e in message.get("events", [message])]
+                for event in events:
+                    if event[1] == CREATED:
+                        self.live_created += 1
+                    self.receive_event(event, at)
+            else:
+                self.receive_raw_events(raw, at)
+            return
+        message = json.loads(raw)
+        if kind == "ack":
+            self.on_ack(message, at)
+        elif kind == "error":
+            self.on_error(message)
+        elif kind == "sync":
+            await self.apply_sync(message, at)
+        elif kind == "pong":
+            self.run.pongs += 1
+            self.note_known(message.get("seq") or 0)
 
-async def phone_read(phone: Phone, run: Run) -> None:
-    """Consume everything a phone receives; only acks, errors and sync need parsing."""
-    assert phone.ws is not None
-    try:
-        async for raw in phone.ws:
-            at = now()
-            assert isinstance(raw, str)
-            if raw.startswith(CREATED_PREFIX) and not phone.sample:
-                phone.created_events += 1
+    def receive_raw_events(self, raw: str, at: float) -> None:
+        """The hot path (every phone, every batch) without parsing: events that follow
+        on are applied inline; anything else takes the general path (buffer, gap)."""
+        board = self.board
+        for name, seq_text, cid in EVENT_HEAD.findall(raw):
+            if name not in DOMAIN_EVENTS:
                 continue
-            if raw.startswith(BATCH_PREFIX) and not phone.sample:
-                phone.created_events += raw.count(CREATED_PREFIX)
+            seq = int(seq_text)
+            if name == CREATED:
+                self.live_created += 1
+            if self.syncing or self.buffered or self.last_seq is None or seq != self.last_seq + 1:
+                self.receive_event((seq, name, (int(cid), None) if cid else None), at)
                 continue
-            message = json.loads(raw)
-            kind = message.get("type")
-            if kind == "batch":  # phones get events coalesced (realtime/fanout.py)
-                for event in message["events"]:
-                    if event.get("type") == "contribution.created":
-                        phone.created_events += 1
-                        key = idea_key(event["contribution"]["body"])
-                        if phone.sample and key is not None and key not in phone.seen:
-                            phone.seen[key] = at
-            elif kind == "contribution.created":
-                phone.created_events += 1
-                key = idea_key(message["contribution"]["body"])
-                if key is not None and key not in phone.seen:
-                    phone.seen[key] = at
-            elif kind == "ack":
-                idea = run.ideas.get(message.get("request_id", ""))
-                if idea is not None and idea.acked_at is None:
-                    idea.acked_at, idea.seq = at, message["seq"]
-            elif kind == "error":
-                code = str(message.get("code"))
-                idea = run.ideas.get(message.get("request_id") or "")
-                if idea is not None:
-                    idea.error = code
-                run.errors[code] += 1
-            elif kind == "pong":
-                run.pongs += 1
-            elif kind == "sync":
-                phone.synced.set()
-    except ConnectionClosed:
-        pass
-    if not run.stopping:
-        phone.closed_unexpectedly = True
+            self.last_seq = seq
+            if seq > self.known_seq:
+                self.known_seq = seq
+            if cid:
+                board.add(int(cid))
+        if (
+            self.storm_target is not None
+            and self.storm_caught_up_at is None
+            and self.last_seq is not None
+            and self.last_seq >= self.storm_target
+        ):
+            self.storm_caught_up_at = at
+        self.check_gap()
+
+    def event_of(self, event: dict[str, Any]) -> Event:
+        kind = event.get("type", "")
+        payload = None
+        if kind == CREATED:
+            contribution = event["contribution"]
+            payload = (contribution["id"], idea_key(contribution.get("body", "")))
+        return event["seq"], kind, payload
+
+    def apply(self, event: Event, at: float, via_sync: bool) -> None:
+        if event[1] != CREATED or event[2] is None:
+            return
+        contribution_id, key = event[2]
+        self.board.add(contribution_id)
+        if self.sample and key is not None and key not in self.seen:
+            self.seen[key] = at
+
+    def apply_snapshot(self, snapshot: dict[str, Any], at: float) -> None:
+        contributions = snapshot.get("contributions") or []
+        self.board = {c["id"] for c in contributions}
+        if self.sample:
+            for contribution in contributions:
+                key = idea_key(contribution.get("body", ""))
+                if key is not None and key not in self.seen:
+                    self.seen[key] = at
+
+
+# Joining, logging in, opening sockets --------------------------------------------------
 
 
 def csrf_token(html: str) -> str:
@@ -356,46 +780,14 @@ async def open_socket(url: str, workshop_id: int, role: str, cookie: str) -> Cli
     )
 
 
-async def connect_phone(
-    phone: Phone, workshop_id: int, run: Run, limit: asyncio.Semaphore, readers: list[asyncio.Task]
-) -> None:
-    """Open the phone's socket and wait for its first `sync` reply, as the page does."""
-    async with limit:
-        started = now()
-        phone.ws = await open_socket(
-            phone.url, workshop_id, "phone", f"{DEVICE_COOKIE}={phone.cookie}"
-        )
-        readers.append(asyncio.create_task(phone_read(phone, run)))
-        await phone.ws.send(json.dumps({"type": "sync", "last_seq": None}))
-        async with asyncio.timeout(OPEN_TIMEOUT):
-            await phone.synced.wait()
-        phone.connect_s = now() - started
-
-
-async def heartbeat(
-    ws: ClientConnection, run: Run, interval: float, first: float, beats: int
-) -> None:
-    """The app-level `ping` live.js sends every 25 s: the server touches presence, re-joins
-    the groups and reads the sequence for each one, so it is part of a room's real load."""
-    await asyncio.sleep(first)
-    for _beat in range(beats):
-        if run.stopping:
-            return
-        try:
-            await ws.send(PING)
-        except ConnectionClosed:
-            return
-        run.pings += 1
-        await asyncio.sleep(interval)
-
-
-# Sending ---------------------------------------------------------------------------------
+# Sending, the storm, the faults ---------------------------------------------------------
 
 
 async def send_ideas(
     phones: list[Phone], run: Run, activity_id: int, rate: float, duration: float, seed: int
 ) -> None:
-    """Post round(rate × duration) ideas on a fixed schedule, each from a random phone."""
+    """Post round(rate × duration) ideas on a fixed schedule, each from a random phone;
+    a phone that is offline at that moment queues it in its outbox, as live.js does."""
     rng = random.Random(seed)
     total = round(rate * duration)
     start = now()
@@ -406,28 +798,90 @@ async def send_ideas(
         else:
             run.max_send_lag = max(run.max_send_lag, -delay)
         phone = rng.choice(phones)
-        key = f"{run.tag}-{number}"
-        command = {
-            "type": "contribution.create",
-            "request_id": key,
-            "activity_id": activity_id,
-            "body": f"[{key}] Idée de charge n°{number}, téléphone {phone.index}",
-        }
-        idea = Idea(key=key, phone=phone.index, sent_at=now())
-        run.ideas[key] = idea
-        assert phone.ws is not None
+        await phone.submit(new_idea(run, phone, activity_id, str(number)))
+
+
+def new_idea(run: Run, phone: "Phone", activity_id: int, number: str) -> Idea:
+    key = f"{run.tag}-{number}"
+    command = {
+        "type": "contribution.create",
+        "request_id": key,
+        "activity_id": activity_id,
+        "body": f"[{key}] Idée de charge n°{number}, téléphone {phone.index}",
+    }
+    idea = Idea(
+        key=key, phone=phone.index, sent_at=now(), command=json.dumps(command, ensure_ascii=False)
+    )
+    run.ideas[key] = idea
+    return idea
+
+
+async def storm(phones: list[Phone], run: Run, phases: "Phases", args: argparse.Namespace) -> None:
+    """`--storm-at` seconds into the posting, every phone closes its socket; each comes back
+    at a uniformly random moment within `--storm-window` seconds and syncs from its last
+    sequence. Just before, `--storm-in-flight` phones post one more idea each, so that its
+    ack cannot arrive on the socket being closed: they must resend it after reconnecting,
+    with the same request_id, and the server must store it once."""
+    await asyncio.sleep(args.storm_at)
+    rng = random.Random(args.seed + 2)
+    window = args.storm_window
+    phases.mark("storm")
+    for number, phone in enumerate(rng.sample(phones, min(args.storm_in_flight, len(phones)))):
+        idea = new_idea(run, phone, args.activity_id, f"f{number}")
+        idea.in_flight_at_drop = True
+        await phone.submit(idea)
+    started = run.storm_at = now()
+    log(f"storm: {len(phones)} phones drop, back within {window:g} s")
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(SHUTDOWN_TIMEOUT):
+            await asyncio.gather(
+                *(p.drop(started + rng.uniform(0, window)) for p in phones),
+                return_exceptions=True,
+            )
+    run.storm_closed_s = now() - started
+    await asyncio.sleep(max(0.0, started + window - now()))
+    phases.mark("after storm")
+
+
+async def run_faults(
+    phones: list[Phone], run: Run, phases: "Phases", args: argparse.Namespace
+) -> None:
+    """Run `--fault-command NAME` at each fault's time (seconds into the posting), one at
+    a time, each bounded by FAULT_TIMEOUT and recorded. Right before, `--fault-burst`
+    random phones post one idea each: the fault strikes while they are being written."""
+    command = shlex.split(args.fault_command)
+    rng = random.Random(args.seed + 3)
+    start = now()
+    for at, name in sorted(args.fault):
+        await asyncio.sleep(max(0.0, start + at - now()))
+        phases.mark(f"fault {name}")
+        record: dict[str, Any] = {"name": name, "planned_s": at, "started": now()}
+        run.faults.append(record)
+        burst = rng.sample(phones, min(args.fault_burst, len(phones)))
+        for number, phone in enumerate(burst):
+            idea = new_idea(run, phone, args.activity_id, f"{name}-{number}")
+            idea.fault_burst = True
+            await phone.submit(idea)
+        log(f"fault {name}: {shlex.join([*command, name])}")
+        process = await asyncio.create_subprocess_exec(
+            *command, name, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+        )
         try:
-            await phone.ws.send(json.dumps(command, ensure_ascii=False))
-        except ConnectionClosed:
-            idea.error = "socket_closed"
-            run.errors["socket_closed"] += 1
+            output, _ = await asyncio.wait_for(process.communicate(), FAULT_TIMEOUT)
+        except TimeoutError:
+            process.kill()
+            output, _ = await process.communicate()
+            record["timed_out"] = True
+        record["ended"] = now()
+        record["exit"] = process.returncode
+        record["output"] = output.decode(errors="replace").strip().splitlines()[-10:]
+        for line in record["output"]:
+            log(f"fault {name}: {line}")
 
 
-def settled(run: Run, connected: list[Phone], samples: list[Phone]) -> bool:
-    """Every idea answered; every acked one on the screen, each sample phone, every phone."""
-    acked = sum(1 for idea in run.ideas.values() if idea.acked_at is not None)
-    if any(phone.created_events < acked for phone in connected):
-        return False
+def settled(run: Run, phones: list[Phone], samples: list[Phone]) -> bool:
+    """Every idea answered; every acked one on the screen, each sample phone, every
+    phone's board (no phone still offline)."""
     for idea in run.ideas.values():
         if idea.acked_at is None and idea.error is None:
             return False
@@ -436,7 +890,10 @@ def settled(run: Run, connected: list[Phone], samples: list[Phone]) -> bool:
                 return False
             if any(idea.key not in phone.seen for phone in samples):
                 return False
-    return True
+    live = [p for p in phones if not p.stopped]
+    if any(p.ws is None or len(p.board) < len(run.acked_ids) for p in live):
+        return False
+    return all(run.acked_ids <= p.board for p in live)
 
 
 # Figures ---------------------------------------------------------------------------------
@@ -512,15 +969,13 @@ class Phases:
         return phases
 
 
-async def bounded_gather(
-    jobs: list[Awaitable[None]], what: str, run: Run, failures: Counter[str]
-) -> None:
+async def bounded_gather(jobs: list[Awaitable[None]], what: str, run: Run) -> None:
     """Run jobs together; a failed job is counted, not fatal (the report says how many)."""
     results = await asyncio.gather(*jobs, return_exceptions=True)
     for result in results:
         if isinstance(result, BaseException):
             first_line = (str(result).splitlines() or [""])[0]
-            failures[f"{what}: {type(result).__name__}: {first_line}"[:200]] += 1
+            run.failures[f"{what}: {type(result).__name__}: {first_line}"[:200]] += 1
             run.errors[f"{what}_failed"] += 1
 
 
@@ -531,12 +986,19 @@ async def run_bench(args: argparse.Namespace) -> dict[str, Any]:
     """One whole run (join, big screen, connect, post, drain, close); returns the figures."""
     cpu_start, wall_start = cpu_seconds(), now()
     phases = Phases(server_pids=args.server_pid or [])
-    run = Run(tag=f"b{secrets.token_hex(3)}")
+    max_beats = 0
+    if args.heartbeat > 0:
+        max_beats = int((args.duration + args.drain + CONNECT_PHASE_TIMEOUT) / args.heartbeat) + 2
+    run = Run(
+        tag=f"b{secrets.token_hex(3)}",
+        rng=random.Random(args.seed + 1),
+        heartbeat=args.heartbeat,
+        max_beats=max_beats,
+    )
     phones = [
-        Phone(index=i, url=args.url[i % len(args.url)], sample=i < args.sample_phones)
+        Phone(run, i, args.url, i % len(args.url), args.workshop_id, sample=i < args.sample_phones)
         for i in range(args.phones)
     ]
-    failures: Counter[str] = Counter()
     limit = asyncio.Semaphore(args.join_concurrency)
 
     # (a) Phones join over HTTP.
@@ -553,70 +1015,61 @@ async def run_bench(args: argparse.Namespace) -> dict[str, Any]:
             [join_phone(p, args.join_code, transports[p.url], limit) for p in phones],
             "join",
             run,
-            failures,
         )
     join_total = now() - started
     for transport in transports.values():
         await transport.aclose()
     joined = [p for p in phones if p.cookie]
+    for phone in joined:
+        phone.cookie = f"{DEVICE_COOKIE}={phone.cookie}"
 
-    # (b) The big screen logs in and follows the board.
+    # (b) The big screen logs in and follows the board (on the first URL).
     phases.mark("screen_login")
-    screen = Screen(run=run)
+    screen = Screen(run, 0, args.url, 0, args.workshop_id)
     session = (
         "reference"
         if args.reference
         else await login_with_retries(args.url[0], args.user, args.password, run)
     )
-    screen.ws = await open_socket(
-        args.url[0], args.workshop_id, "screen", f"{SESSION_COOKIE}={session}"
-    )
-    screen_reader = asyncio.create_task(screen.read())
-    await screen.request_sync()
-    async with asyncio.timeout(OPEN_TIMEOUT):
-        while screen.last_seq is None:
-            await asyncio.sleep(POLL)
+    screen.cookie = f"{SESSION_COOKIE}={session}"
+    supervisors = [asyncio.create_task(screen.supervise(asyncio.Semaphore(1)))]
+    async with asyncio.timeout(OPEN_TIMEOUT + SYNC_TIMEOUT):
+        await screen.first_done.wait()
+    if screen.connect_s is None:
+        raise RuntimeError(f"the big screen could not connect: {dict(run.failures)}")
 
-    # (c) Phones open their sockets and sync.
+    # (c) Phones open their sockets and sync; each keeps its socket open from then on.
     phases.mark("connect")
     log(f"opening {len(joined)} phone sockets…")
-    readers: list[asyncio.Task] = []
     started = now()
-    await bounded_gather(
-        [connect_phone(p, args.workshop_id, run, limit, readers) for p in joined],
-        "connect",
-        run,
-        failures,
-    )
+    supervisors += [asyncio.create_task(p.supervise(limit)) for p in joined]
+    async with asyncio.timeout(CONNECT_PHASE_TIMEOUT):
+        await asyncio.gather(*(p.first_done.wait() for p in joined))
     connect_total = now() - started
     connected = [p for p in joined if p.connect_s is not None]
     samples = [p for p in connected if p.sample]
     if not connected:
-        raise RuntimeError(f"no phone could connect: {dict(failures)}")
+        raise RuntimeError(f"no phone could connect: {dict(run.failures)}")
 
-    # Heartbeats as the pages send them, spread over the interval (phones of a real room
-    # did not all open their page in the same second).
-    beaters: list[asyncio.Task] = []
-    if args.heartbeat > 0:
-        spread = random.Random(args.seed + 1)
-        beats = int((args.duration + args.drain) / args.heartbeat) + 2
-        for ws in [p.ws for p in connected] + [screen.ws]:
-            if ws is not None:
-                first = spread.uniform(0, args.heartbeat)
-                beaters.append(
-                    asyncio.create_task(heartbeat(ws, run, args.heartbeat, first, beats))
-                )
-
-    # (d) Post ideas at the given rate; (e, f) the screen and the sample phones record.
+    # (d) Post ideas at the given rate, with the storm or the faults alongside; (e) the
+    # screen and the phones record.
     log(f"posting {round(args.rate * args.duration)} ideas over {args.duration:g} s…")
     phases.mark("send")
     cpu_send = cpu_seconds()
     wall_send = now()
+    side: list[asyncio.Task] = []
+    if args.storm_at is not None:
+        side.append(asyncio.create_task(storm(connected, run, phases, args)))
+    if args.fault:
+        side.append(asyncio.create_task(run_faults(connected, run, phases, args)))
     await send_ideas(connected, run, args.activity_id, args.rate, args.duration, args.seed)
     sending_done = now()
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(FAULT_TIMEOUT + args.storm_window + SHUTDOWN_TIMEOUT):
+            await asyncio.gather(*side, return_exceptions=True)
     phases.mark("drain")
 
-    # (g) Drain: until everything is settled, or the drain period is over.
+    # (f) Drain: until everything is settled, or the drain period is over.
     deadline = sending_done + args.drain
     while now() < deadline and not settled(run, connected, samples):
         await asyncio.sleep(POLL)
@@ -624,17 +1077,18 @@ async def run_bench(args: argparse.Namespace) -> dict[str, Any]:
     cpu_measure = sum(cpu_seconds()) - sum(cpu_send)
     wall_measure = now() - wall_send
 
-    # Shut down: close every socket (bounded), then collect the readers.
+    # Shut down: close every socket (bounded), then collect the supervisors.
     phases.mark("close")
+    run.offline_at_end = sum(1 for p in connected if p.ws is None and not p.stopped)
     run.stopping = True
-    for task in beaters:
-        task.cancel()
-    # Every socket that opened, synced or not, so that no reader is left waiting.
-    sockets = [p.ws for p in joined if p.ws is not None] + [screen.ws]
+    run.stop.set()
+    sockets = [link.ws for link in [*joined, screen] if link.ws is not None]
     with contextlib.suppress(TimeoutError):
         async with asyncio.timeout(SHUTDOWN_TIMEOUT):
             await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
-            await asyncio.gather(*readers, screen_reader, return_exceptions=True)
+            await asyncio.gather(*supervisors, return_exceptions=True)
+    for task in supervisors:
+        task.cancel()
 
     phases.mark("end")
     cpu_end = cpu_seconds()
@@ -645,7 +1099,6 @@ async def run_bench(args: argparse.Namespace) -> dict[str, Any]:
         phones,
         connected,
         samples,
-        failures,
         timings={
             "join_total_s": join_total,
             "connect_total_s": connect_total,
@@ -661,6 +1114,10 @@ async def run_bench(args: argparse.Namespace) -> dict[str, Any]:
     figures["ideas"] = idea_rows(run, wall_send)
     figures["server_pids"] = phases.server_pids
     figures["screen"]["latency_by_window"] = latency_windows(run, wall_send, WINDOW_S)
+    if args.storm_at is not None:
+        figures["storm"] = storm_figures(args, run, connected)
+    if args.fault:
+        figures["faults"] = fault_figures(run, connected, screen, wall_send, sending_done)
     return figures
 
 
@@ -679,6 +1136,10 @@ def idea_rows(run: Run, start: float) -> list[dict[str, Any]]:
             "screen_ms": ms(idea.screen_at, idea.sent_at),
             "screen_via_sync": idea.screen_via_sync,
             "seq": idea.seq,
+            "contribution_id": idea.contribution_id,
+            "transmissions": idea.transmissions,
+            "retries": idea.retries,
+            "queued_offline": idea.queued_offline,
             "error": idea.error,
         }
         for idea in run.ideas.values()
@@ -698,6 +1159,159 @@ def latency_windows(run: Run, start: float, width: float) -> list[dict[str, Any]
     ]
 
 
+def seconds(values: Iterable[float]) -> dict[str, Any]:
+    """Offsets in seconds (p50/p95/max), for storm and fault timelines."""
+    data = list(values)
+    figures: dict[str, Any] = {"n": len(data)}
+    for p in (50, 95):
+        value = percentile(data, p)
+        figures[f"p{p}"] = None if value is None else round(value, 2)
+    figures["max"] = round(max(data), 2) if data else None
+    return figures
+
+
+def storm_figures(args: argparse.Namespace, run: Run, phones: list[Phone]) -> dict[str, Any]:
+    """Back: reconnected and synced after the storm's drop. Caught up: the phone's board
+    is in order up to (its applied sequence reached) the highest sequence acked to any
+    phone by the moment it was back, so it shows everything the room had posted."""
+    t0 = run.storm_at
+    if t0 is None:
+        return {"started": False}
+    firsts = ((p, next((o for o in p.outages if o[0] == "storm"), None)) for p in phones)
+    drops = [(p, o) for p, o in firsts if o is not None]
+    back = [(p, o) for p, o in drops if o[2] is not None]
+    caught = [p for p, _o in back if p.storm_caught_up_at is not None]
+    target_s = args.storm_window + 5.0
+    back_s = [o[2] - t0 for _p, o in back]
+    caught_s = [p.storm_caught_up_at - t0 for p in caught if p.storm_caught_up_at]
+    storm_ideas = [i for i in run.ideas.values() if t0 <= i.sent_at < t0 + args.storm_window]
+    acked = [i for i in storm_ideas if i.acked_at is not None]
+    in_flight = [i for i in run.ideas.values() if i.sent_at < t0 and i.transmissions > 1]
+    planted = [i for i in run.ideas.values() if i.in_flight_at_drop]
+    first_seq_after = min(
+        (i.seq for i in run.ideas.values() if i.sent_at >= t0 and i.seq is not None),
+        default=math.inf,
+    )
+    last_back = max(back_s) if back_s else None
+    last_caught = max(caught_s) if caught_s else None
+    return {
+        "at_s": args.storm_at,
+        "window_s": args.storm_window,
+        "close_all_s": round(run.storm_closed_s or 0.0, 2),
+        "phones": len(phones),
+        "dropped": len(drops),
+        "back": len(back),
+        "back_s": seconds(back_s),
+        "reconnect_to_back_s": seconds(
+            o[2] - p.storm_reconnect_at for p, o in back if p.storm_reconnect_at
+        ),
+        "caught_up": len(caught),
+        "caught_up_s": seconds(caught_s),
+        "reconnections_per_phone_max": max((p.connections for p in phones), default=0),
+        "ideas_during_window": len(storm_ideas),
+        "ideas_during_window_acked": len(acked),
+        "queued_offline": sum(1 for i in storm_ideas if i.queued_offline),
+        "resent_after_drop": len(in_flight),
+        "in_flight_planted": len(planted),
+        "in_flight_planted_resent_acked": sum(
+            1 for i in planted if i.transmissions > 1 and i.acked_at is not None
+        ),
+        # Committed from the first send (a sequence below every idea posted after the
+        # drop): the resend was answered from the server's receipt, not stored again.
+        "in_flight_planted_stored_at_drop": sum(
+            1 for i in planted if i.seq is not None and i.seq < first_seq_after
+        ),
+        "ack_latency_during_window_ms": latency_ms(
+            (i.acked_at - i.sent_at for i in acked if i.acked_at), (50, 99)
+        ),
+        "screen_latency_during_window_ms": latency_ms(
+            (i.screen_at - i.sent_at for i in storm_ideas if i.screen_at), (50, 99)
+        ),
+        "screen_latency_sent_online_ms": latency_ms(
+            (i.screen_at - i.sent_at for i in storm_ideas if i.screen_at and not i.queued_offline),
+            (50, 99),
+        ),
+        "target_s": target_s,
+        "target_met": (
+            len(back) == len(phones) == len(caught)
+            and last_back is not None
+            and last_back <= target_s
+            and last_caught is not None
+            and last_caught <= target_s
+        ),
+    }
+
+
+def fault_figures(
+    run: Run, phones: list[Phone], screen: Screen, send_start: float, send_end: float
+) -> list[dict[str, Any]]:
+    """Per fault: the sockets it cost and when they were back, and when ideas reached the
+    screen within RECOVERED_WITHIN again (every idea sent from then until the next fault
+    did)."""
+    figures = []
+    starts = [f["started"] for f in run.faults] + [send_end]
+    for fault, until in zip(run.faults, starts[1:], strict=True):
+        t0 = fault["started"]
+
+        def hit(link: Link, t0: float = t0, until: float = until) -> list[list[Any]]:
+            return [o for o in link.outages if o[0] == "lost" and t0 <= o[1] < until]
+
+        lost = [o for p in phones for o in hit(p)]
+        back = [o[2] - t0 for o in lost if o[2] is not None]
+        closes = sum(1 for p in phones for at in p.lost_closes if t0 <= at < until)
+        ideas = sorted(
+            (i for i in run.ideas.values() if t0 <= i.sent_at < until), key=lambda i: i.sent_at
+        )
+        slow = [
+            i for i in ideas if i.screen_at is None or i.screen_at - i.sent_at > RECOVERED_WITHIN
+        ]
+        recovered_s = (slow[-1].sent_at - t0) if slow else 0.0
+        acked = [i for i in ideas if i.acked_at is not None]
+        burst = [i for i in ideas if i.fault_burst]
+        live_again = [
+            i.screen_at - t0
+            for i in run.ideas.values()
+            if i.sent_at >= fault["ended"] and i.screen_at is not None and not i.screen_via_sync
+        ]
+        figures.append(
+            {
+                "name": fault["name"],
+                "at_s": round(t0 - send_start, 2),
+                "took_s": round(fault["ended"] - t0, 2),
+                "exit": fault.get("exit"),
+                "timed_out": fault.get("timed_out", False),
+                "output": fault.get("output", []),
+                "phone_sockets_closed": closes,
+                "phones_lost": len(lost),
+                "back": len(back),
+                "back_s": seconds(back),
+                "screen_sockets_lost": len(hit(screen)),
+                "screen_back_s": [
+                    None if o[2] is None else round(o[2] - t0, 2) for o in hit(screen)
+                ],
+                "ideas_until_next": len(ideas),
+                "acked": len(acked),
+                "resent": sum(1 for i in ideas if i.transmissions > 1),
+                "retried": sum(1 for i in ideas if i.retries),
+                "screen_via_sync": sum(1 for i in ideas if i.screen_via_sync),
+                "screen_latency_ms": latency_ms(
+                    (i.screen_at - i.sent_at for i in ideas if i.screen_at), (50, 99)
+                ),
+                "ack_latency_ms": latency_ms(
+                    (i.acked_at - i.sent_at for i in acked if i.acked_at), (50, 99)
+                ),
+                "screen_within_1s_after_s": round(recovered_s, 2),
+                "not_recovered_before_next": bool(slow) and slow[-1] is ideas[-1],
+                "slow_or_missing_on_screen": len(slow),
+                "live_delivery_again_s": round(min(live_again), 2) if live_again else None,
+                "burst": len(burst),
+                "burst_acked": sum(1 for i in burst if i.acked_at is not None),
+                "burst_resent": sum(1 for i in burst if i.transmissions > 1),
+            }
+        )
+    return figures
+
+
 def report(
     args: argparse.Namespace,
     run: Run,
@@ -705,7 +1319,6 @@ def report(
     phones: list[Phone],
     connected: list[Phone],
     samples: list[Phone],
-    failures: Counter[str],
     timings: dict[str, float],
 ) -> dict[str, Any]:
     ideas = list(run.ideas.values())
@@ -716,7 +1329,9 @@ def report(
         phone.seen[i.key] - i.sent_at for phone in samples for i in acked if i.key in phone.seen
     ]
     sample_expected = len(acked) * len(samples)
-    fanout_received = sum(p.created_events for p in connected)
+    live_received = sum(p.live_created for p in connected)
+    incomplete = [p for p in connected if not run.acked_ids <= p.board]
+    missing_pairs = sum(len(run.acked_ids - p.board) for p in incomplete)
     return {
         "phones": args.phones,
         "phones_joined": sum(1 for p in phones if p.cookie),
@@ -728,14 +1343,20 @@ def report(
         "ideas_acked": len(acked),
         "ideas_errored": sum(1 for i in ideas if i.error is not None),
         "ideas_unanswered": sum(1 for i in ideas if i.acked_at is None and i.error is None),
+        "ideas_resent": sum(1 for i in ideas if i.transmissions > 1),
+        "ideas_retried": sum(1 for i in ideas if i.retries),
+        "ideas_queued_offline": sum(1 for i in ideas if i.queued_offline),
+        "duplicate_acks": run.duplicate_acks,
+        "ack_conflicts": run.ack_conflicts,
         "errors": dict(run.errors),
-        "failures": dict(failures),
+        "retried": dict(run.retried),
+        "failures": dict(run.failures),
         "screen": {
             "shown": len(shown),
             "loss": len(lost),
             "lost_examples": [i.key for i in lost[:10]],
             "latency_ms": latency_ms(i.screen_at - i.sent_at for i in shown if i.screen_at),
-            "gaps_detected": screen.gaps_detected,
+            "gaps_detected": screen.gap_syncs,
             "gaps_repaired": screen.gaps_repaired,
             "recovered_by_sync": screen.recovered,
             "reordered": screen.reordered,
@@ -743,7 +1364,8 @@ def report(
             "never_live": sum(1 for i in acked if i.seq not in screen.live_seqs),
             "presence_messages": screen.presence_messages,
             "last_presence": screen.last_presence,
-            "closed_unexpectedly": screen.closed_unexpectedly,
+            "connections": screen.connections,
+            "closed_unexpectedly": sum(1 for o in screen.outages if o[0] == "lost"),
         },
         "phone_sample": {
             "phones": len(samples),
@@ -753,9 +1375,29 @@ def report(
             "latency_ms": latency_ms(sample_latencies),
         },
         "fanout": {
-            "received": fanout_received,
+            "received": live_received,
             "expected": len(acked) * len(connected),
-            "missing": len(acked) * len(connected) - fanout_received,
+            "missing": len(acked) * len(connected) - live_received,
+        },
+        "boards": {
+            "phones": len(connected),
+            "complete": len(connected) - len(incomplete),
+            "missing_pairs": missing_pairs,
+            "incomplete_examples": [p.index for p in incomplete[:10]],
+        },
+        "links": {
+            "phone_connections": sum(p.connections for p in connected),
+            "phones_closed_unexpectedly": sum(
+                1 for p in connected if any(o[0] == "lost" for o in p.outages)
+            ),
+            "phones_offline_at_end": run.offline_at_end,
+            "connect_failures": dict(sum((p.connect_failures for p in connected), Counter())),
+            "failovers": sum(p.failovers for p in connected),
+            "phone_gap_syncs": sum(p.gap_syncs for p in connected),
+            "phone_gaps_repaired": sum(p.gaps_repaired for p in connected),
+            "sync_modes": dict(run.sync_modes),
+            "sync_timeouts": run.sync_timeouts,
+            "sync_reply_ms": latency_ms(run.sync_reply_s),
         },
         "ack_latency_ms": latency_ms(
             (i.acked_at - i.sent_at for i in acked if i.acked_at), (50, 99)
@@ -768,7 +1410,6 @@ def report(
             "total_s": round(timings["connect_total_s"], 2),
             "per_phone_ms": latency_ms((p.connect_s for p in connected if p.connect_s), (50, 99)),
         },
-        "phones_closed_unexpectedly": sum(1 for p in connected if p.closed_unexpectedly),
         "heartbeat_s": args.heartbeat,
         "pings_sent": run.pings,
         "pongs_received": run.pongs,
@@ -793,36 +1434,47 @@ def fmt(latency: dict[str, Any]) -> str:
 
 
 def print_report(r: dict[str, Any]) -> None:
-    s, ps, c = r["screen"], r["phone_sample"], r["client"]
+    s, ps, c, b, k = r["screen"], r["phone_sample"], r["client"], r["boards"], r["links"]
     lines = [
         "",
         "=== Cocon live-ideas bench ===",
-        f"servers          {len(r['urls'])} Daphne process(es): {' '.join(r['urls'])}",
+        f"servers          {len(r['urls'])} server process(es): {' '.join(r['urls'])}",
         f"phones           {r['phones']} asked, {r['phones_joined']} joined, "
         f"{r['phones_connected']} connected",
         f"load             {r['rate_per_s']:g} ideas/s for {r['duration_s']:g} s; "
         f"heartbeat every {r['heartbeat_s']:g} s: {r['pings_sent']} pings, "
         f"{r['pongs_received']} pongs",
         f"ideas            sent {r['ideas_sent']}  acked {r['ideas_acked']}  "
-        f"errored {r['ideas_errored']}  unanswered {r['ideas_unanswered']}",
-        f"errors           {r['errors'] or 'none'}",
+        f"errored {r['ideas_errored']}  unanswered {r['ideas_unanswered']}  "
+        f"(queued offline {r['ideas_queued_offline']}, resent {r['ideas_resent']}, "
+        f"retried {r['ideas_retried']})",
+        f"duplicates       acks repeated {r['duplicate_acks']}, naming another contribution "
+        f"{r['ack_conflicts']}",
+        f"errors           {r['errors'] or 'none'}; retryable, retried: {r['retried'] or 'none'}",
         f"big screen       shown {s['shown']}  LOSS {s['loss']} (acked, never shown)"
         + (f"  e.g. {s['lost_examples']}" if s["lost_examples"] else ""),
         f"screen latency   {fmt(s['latency_ms'])} ms  (send → on the board)",
-        f"seq gaps         detected {s['gaps_detected']}  repaired {s['gaps_repaired']}  "
-        f"ideas recovered by sync {s['recovered_by_sync']}  reordered {s['reordered']}  "
-        f"never arrived live {s['never_live']}",
+        f"seq gaps         screen syncs after a gap {s['gaps_detected']}  repaired "
+        f"{s['gaps_repaired']}  ideas recovered by sync {s['recovered_by_sync']}  "
+        f"reordered {s['reordered']}  never arrived live {s['never_live']}",
         f"phone sample     {ps['phones']} phones: received {ps['received']}/{ps['expected']}  "
         f"latency {fmt(ps['latency_ms'])} ms",
-        f"fan-out          {r['fanout']['received']}/{r['fanout']['expected']} "
-        f"contribution.created delivered to all phones (missing {r['fanout']['missing']})",
+        f"boards           {b['complete']}/{b['phones']} phones show every acked idea "
+        f"(missing phone×idea pairs {b['missing_pairs']})",
+        f"fan-out (live)   {r['fanout']['received']}/{r['fanout']['expected']} "
+        f"contribution.created received live by all phones (missing {r['fanout']['missing']})",
         f"ack latency      {fmt(r['ack_latency_ms'])} ms",
         f"join (HTTP)      all phones in {r['join']['total_s']} s; "
         f"per phone {fmt(r['join']['per_phone_ms'])} ms",
         f"connect (WS)     all phones in {r['connect']['total_s']} s; "
         f"per phone {fmt(r['connect']['per_phone_ms'])} ms (open + first sync)",
-        f"unexpected close phones {r['phones_closed_unexpectedly']}  "
-        f"screen {s['closed_unexpectedly']}",
+        f"connections      phones {k['phone_connections']} sockets; closed unexpectedly "
+        f"{k['phones_closed_unexpectedly']} phones, screen {s['closed_unexpectedly']}; "
+        f"offline at end {k['phones_offline_at_end']}; failed opens {k['connect_failures'] or 0};"
+        f" failovers {k['failovers']}",
+        f"syncs            {k['sync_modes']}; timeouts {k['sync_timeouts']}; phone gap syncs "
+        f"{k['phone_gap_syncs']} (repaired {k['phone_gaps_repaired']}); reply "
+        f"{fmt(k['sync_reply_ms'])} ms",
         f"client           CPU {c['cpu_user_s']} s user + {c['cpu_system_s']} s sys "
         f"over {c['wall_s']} s wall; {c['core_share_during_send_and_drain']:.1%} of a core "
         f"while sending+draining; max send lag {r['send_lag_max_ms']} ms; "
@@ -830,6 +1482,10 @@ def print_report(r: dict[str, Any]) -> None:
     ]
     windows = " ".join(f"{w['p50']:g}/{w['max']:g}" for w in s["latency_by_window"])
     lines.append(f"screen by {WINDOW_S:g} s   p50/max ms per window of send time: {windows}")
+    if "storm" in r:
+        lines += storm_lines(r["storm"])
+    for fault in r.get("faults", []):
+        lines += fault_lines(fault)
     lines.append(
         "phases           wall s | client CPU s | server CPU s per process (share of a core)"
     )
@@ -839,11 +1495,62 @@ def print_report(r: dict[str, Any]) -> None:
             for cpu, share in zip(phase["server_cpu_s"], phase["server_core_share"], strict=True)
         )
         lines.append(
-            f"  {name:<14} {phase['wall_s']:>6g} | {phase['client_cpu_s']:>12g} | {servers or '-'}"
+            f"  {name:<20} {phase['wall_s']:>6g} | {phase['client_cpu_s']:>12g} | {servers or '-'}"
         )
     if r["failures"]:
         lines.append("failures         " + "; ".join(f"{k} ×{v}" for k, v in r["failures"].items()))
     print("\n".join(lines), flush=True)
+
+
+def storm_lines(st: dict[str, Any]) -> list[str]:
+    if not st.get("dropped"):
+        return ["storm            did not happen"]
+    return [
+        f"storm            at {st['at_s']:g} s: {st['dropped']}/{st['phones']} phones dropped "
+        f"(all closed in {st['close_all_s']} s), reconnecting within {st['window_s']:g} s",
+        f"  back           {st['back']}/{st['dropped']} reconnected and synced; after the drop "
+        f"{fmt(st['back_s'])} s; reconnect → synced {fmt(st['reconnect_to_back_s'])} s",
+        f"  caught up      {st['caught_up']}/{st['dropped']}; after the drop "
+        f"{fmt(st['caught_up_s'])} s",
+        f"  ideas          {st['ideas_during_window']} during the window, "
+        f"{st['ideas_during_window_acked']} acked, {st['queued_offline']} queued offline; "
+        f"{st['resent_after_drop']} sent before the drop and resent after it (of which "
+        f"{st['in_flight_planted_resent_acked']}/{st['in_flight_planted']} posted just before "
+        f"the drop on purpose, then acked; {st['in_flight_planted_stored_at_drop']} of those "
+        f"stored from their first send, the resend answered from the receipt); ack latency "
+        f"{fmt(st['ack_latency_during_window_ms'])} ms",
+        f"  screen         ideas of the window on the board after "
+        f"{fmt(st['screen_latency_during_window_ms'])} ms; those sent while their phone was "
+        f"online {fmt(st['screen_latency_sent_online_ms'])} ms",
+        f"  target         all back and caught up within {st['target_s']:g} s of the drop: "
+        f"{'MET' if st['target_met'] else 'NOT MET'}",
+    ]
+
+
+def fault_lines(f: dict[str, Any]) -> list[str]:
+    return [
+        f"fault            {f['name']} at {f['at_s']:g} s (took {f['took_s']} s, exit "
+        f"{f['exit']}{', TIMED OUT' if f['timed_out'] else ''})",
+        f"  sockets        phones lost {f['phones_lost']} ({f['phone_sockets_closed']} closes), "
+        f"back {f['back']}: after the fault {fmt(f['back_s'])} s; screen lost "
+        f"{f['screen_sockets_lost']} {f['screen_back_s'] or ''}",
+        f"  ideas          {f['ideas_until_next']} sent until the next fault (a burst of "
+        f"{f['burst']} just before it: {f['burst_acked']} acked, {f['burst_resent']} resent): "
+        f"acked {f['acked']}, resent {f['resent']}, retried {f['retried']}, on the screen via "
+        f"sync {f['screen_via_sync']}",
+        f"  latency        screen {fmt(f['screen_latency_ms'])} ms; ack "
+        f"{fmt(f['ack_latency_ms'])} ms",
+        "  recovered      "
+        + (
+            "NOT before the next fault"
+            if f["not_recovered_before_next"]
+            else f"every idea sent from {f['screen_within_1s_after_s']:g} s after the fault "
+            f"on was on the screen within {RECOVERED_WITHIN:g} s"
+        )
+        + f" ({f['slow_or_missing_on_screen']} slower or missing); first idea sent after it "
+        f"and delivered live "
+        f"(not by a sync) again {f['live_delivery_again_s']} s after the fault began",
+    ]
 
 
 def log(message: str) -> None:
@@ -858,6 +1565,17 @@ def loopback_url(value: str) -> str:
     return value.rstrip("/")
 
 
+def fault_spec(value: str) -> tuple[float, str]:
+    at, sep, name = value.partition("=")
+    try:
+        seconds_in = float(at)
+    except ValueError:
+        seconds_in = -1.0
+    if not sep or not re.fullmatch(r"[\w-]+", name) or not 0 <= seconds_in <= 3600:
+        raise argparse.ArgumentTypeError(f"{value!r}: expected SECONDS=NAME, e.g. 10=redis")
+    return seconds_in, name
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -865,7 +1583,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="append",
         type=loopback_url,
         required=True,
-        help="a server's base URL; repeat to spread phones round-robin over several",
+        help="a server's base URL; repeat to spread phones round-robin over several "
+        "(and to fail over to the next one when a connection is lost)",
     )
     parser.add_argument("--phones", type=int, default=100)
     parser.add_argument("--rate", type=float, default=5.0, help="ideas per second, in total")
@@ -891,6 +1610,40 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sample-phones", type=int, default=20, help="phones timing delivery")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--storm-at",
+        type=float,
+        help="seconds into the posting when every phone drops its socket (reconnect storm)",
+    )
+    parser.add_argument(
+        "--storm-window",
+        type=float,
+        default=10.0,
+        help="each dropped phone reconnects at a random moment within this many seconds",
+    )
+    parser.add_argument(
+        "--storm-in-flight",
+        type=int,
+        default=20,
+        help="phones that post one more idea just before the storm's drop (its ack is lost)",
+    )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        type=fault_spec,
+        help="SECONDS=NAME: run `--fault-command NAME` that many seconds into the posting",
+    )
+    parser.add_argument(
+        "--fault-burst",
+        type=int,
+        default=30,
+        help="phones that post one idea each right before a fault",
+    )
+    parser.add_argument(
+        "--fault-command",
+        default="",
+        help="the command a fault runs, its name appended (e.g. 'bench/faults.sh --inject')",
+    )
+    parser.add_argument(
         "--server-pid",
         type=int,
         action="append",
@@ -906,6 +1659,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--heartbeat must be 0 (off) or between 1 and 600 seconds")
     if args.join_concurrency < 1:
         parser.error("--join-concurrency must be at least 1")
+    if args.storm_at is not None and not 0 <= args.storm_at <= args.duration:
+        parser.error("--storm-at must be within the posting (0..--duration)")
+    if not 0 <= args.storm_in_flight <= args.phones:
+        parser.error("--storm-in-flight must be between 0 and --phones")
+    if not 0 <= args.storm_window <= 300:
+        parser.error("--storm-window must be between 0 and 300 seconds")
+    if not 0 <= args.fault_burst <= args.phones:
+        parser.error("--fault-burst must be between 0 and --phones")
+    if args.fault and not args.fault_command:
+        parser.error("--fault needs --fault-command")
     if not args.reference and not (args.join_code and args.user and args.password):
         parser.error("--join-code, --user and --password are needed (or --reference)")
     return args
@@ -927,6 +1690,9 @@ def main(argv: list[str] | None = None) -> int:
         and figures["screen"]["loss"] == 0
         and figures["ideas_acked"] == figures["ideas_sent"]
         and figures["phones_connected"] == args.phones
+        and figures["boards"]["complete"] == figures["phones_connected"]
+        and figures["ack_conflicts"] == 0
+        and figures.get("storm", {}).get("target_met", True)
     )
     return 0 if healthy else 1
 

@@ -20,5 +20,5 @@ done
 status=0
 $PY bench/live_ideas.py --reference --url "http://127.0.0.1:$port" --server-pid "$server" "$@" || status=$?
 read -r utime stime < <(awk '{print $14, $15}' "/proc/$server/stat")
-echo "reference server (pid $server): RSS $(awk '/VmRSS/ {print $2, $3}' "/proc/$server/status"), CPU $(( (utime + stime) / $(getconf CLK_TCK) )) s"
+echo "reference server (pid $server): RSS $(awk '/VmRSS/ {print $2, $3}' "/proc/$server/status"), CPU $(awk -v t=$((utime + stime)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / hz}') s"
 exit "$status"

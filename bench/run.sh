@@ -201,10 +201,27 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 sample_resources >"$OUT/resources.txt" &
 SAMPLER=$!
 
+# For fault commands run by the client (bench/faults.sh --inject): which processes and
+# where the results go.
+export BENCH_DAPHNE_PIDS="${PIDS[*]}" BENCH_OUT=$OUT
+
 status=0
 "$PY" bench/live_ideas.py "${URLS[@]}" --workshop-id "$WORKSHOP_ID" --join-code "$JOIN_CODE" \
 	--activity-id "$ACTIVITY_ID" --user bench-facilitator --password "$PASSWORD" \
 	--json "$OUT/report.json" "${PASS[@]}" || status=$?
+
+# Every acked idea must be stored exactly once: the rows of the workshop, by idea key.
+echo
+echo "=== Database: workshop $WORKSHOP_ID ==="
+if psql "$DATABASE_URL" -tA -c "SELECT coalesce(substring(c.body from '^\[([^]]+)\]'), '')
+	FROM participation_contribution c JOIN ateliers_activity a ON a.id = c.activity_id
+	WHERE a.workshop_id = $WORKSHOP_ID" >"$OUT/db_keys.txt" && [[ -s $OUT/report.json ]]; then
+	db_status=0
+	"$PY" bench/db_check.py "$OUT/report.json" "$OUT/db_keys.txt" || db_status=$?
+	((db_status == 0 || status != 0)) || status=$db_status
+else
+	log "could not read the contributions or the report: no database check"
+fi
 
 MACHINE_AFTER=$(machine_busy)
 WALL_AFTER=$(date +%s.%N)
@@ -237,7 +254,9 @@ awk -v a="$PG_AFTER" -v b="$PG_BEFORE" -v c="$REDIS_AFTER" -v d="$REDIS_BEFORE" 
 	-v m1="$MACHINE_BEFORE" -v m2="$MACHINE_AFTER" -v w1="$WALL_BEFORE" -v w2="$WALL_AFTER" \
 	-v dd="$DAPHNE_DELTA" -v cl="$CLIENT_CPU" -v cores="$(nproc)" 'BEGIN {
 	pg = a - b; rd = c - d; busy = m2 - m1; wall = w2 - w1
-	printf "postgresql (all processes): CPU %.2f s during the run\nredis: CPU %.2f s during the run\n", pg, rd
+	printf "postgresql (all processes): CPU %.2f s during the run\n", pg
+	if (rd < 0) { printf "redis: restarted during the run, CPU %.2f s since\n", c; rd = c }
+	else printf "redis: CPU %.2f s during the run\n", rd
 	printf "machine: %.1f CPU-s busy of %.1f (%d cores × %.1f s wall); daphne %.1f + postgresql %.1f", busy, cores * wall, cores, wall, dd, pg
 	printf " + redis %.1f + load client %.1f; others (the psql sampler, other users) %.1f\n", rd, cl, busy - dd - pg - rd - cl
 }'
