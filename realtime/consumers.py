@@ -31,7 +31,7 @@ from realtime.commands import AnyCommand, command_adapter
 from realtime.events import Ack, ErrorReply, Pong
 from realtime.fanout import WorkshopHub, hub_for
 from realtime.receipts import CommandResult
-from realtime.replay import sync_reply
+from realtime.replay import latest_seq, sync_reply
 
 logger = logging.getLogger(__name__)
 
@@ -211,9 +211,8 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         # Re-joining is idempotent and heals memberships lost in a Redis restart.
         if self.hub is not None:
             await self.hub.heal()
-        await database_sync_to_async(presence.connection_touch)(self.channel_name)
-        seq = await database_sync_to_async(current_seq)(self.workshop_id)
-        await self.send(text_data=Pong(seq=seq).model_dump_json())
+        presence.touch_soon(self.channel_name)
+        await self.send(text_data=Pong(seq=await latest_seq(self.workshop_id)).model_dump_json())
 
     async def on_contribution_create(self, command: Any) -> None:
         outcome = await database_sync_to_async(participation_actions.contribution_create)(
@@ -262,10 +261,6 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
-
-
-def current_seq(workshop_id: int) -> int:
-    return Workshop.objects.values_list("last_seq", flat=True).get(pk=workshop_id)
 
 
 Handler = Callable[[WorkshopConsumer, Any], Awaitable[None]]

@@ -5,6 +5,11 @@ is missing, or the client is further behind than REPLAY_MAX_EVENTS (or ahead, af
 database restore), it gets a fresh snapshot instead.
 """
 
+import asyncio
+import time
+import weakref
+
+from channels.db import database_sync_to_async
 from django.conf import settings
 
 from ateliers.models import Workshop
@@ -35,3 +40,25 @@ def sync_reply(workshop_id: int, last_seq: int | None, participant: Participant 
                 )
     snapshot = workshop_snapshot(workshop_id, participant)
     return SyncReply(mode="snapshot", seq=snapshot.seq, snapshot=snapshot).model_dump_json()
+
+
+SEQ_FRESH_FOR = 1.0
+_latest: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, tuple[float, int]]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def current_seq(workshop_id: int) -> int:
+    return Workshop.objects.values_list("last_seq", flat=True).get(pk=workshop_id)
+
+
+async def latest_seq(workshop_id: int) -> int:
+    """The workshop's sequence for `pong`, read from the database at most once a second
+    per process: it must come from the database (a deaf hub would not know better), but
+    not once per heartbeat of every phone."""
+    cache = _latest.setdefault(asyncio.get_running_loop(), {})
+    read_at, seq = cache.get(workshop_id, (0.0, 0))
+    if time.monotonic() - read_at >= SEQ_FRESH_FOR:
+        seq = await database_sync_to_async(current_seq)(workshop_id)
+        cache[workshop_id] = (time.monotonic(), seq)
+    return seq
