@@ -10,6 +10,7 @@ never closes the socket by itself; a client that keeps sending them is closed (1
 import json
 import logging
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -67,6 +68,9 @@ class TokenBucket:
 
 
 class WorkshopConsumer(AsyncWebsocketConsumer):
+    # No channel of its own: events come through the process's hub, so the socket never
+    # waits on Redis and survives a Redis restart (an unknown alias means no layer).
+    channel_layer_alias = "no channel layer for sockets"
     workshop_id: int
     role: str
     participant: Participant | None = None
@@ -76,6 +80,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         kwargs = self.scope["url_route"]["kwargs"]
+        self.socket_id = uuid.uuid4().hex  # names this socket in the presence table
         self.workshop_id = int(kwargs["workshop_id"])
         self.role = kwargs["role"]
         self.error_times: list[float] = []
@@ -88,13 +93,13 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             self.hub.attach(self, screen=self.role == SCREEN)
             await database_sync_to_async(presence.connection_open)(
                 self.workshop_id,
-                self.channel_name,
+                self.socket_id,
                 self.participant.pk if self.participant else None,
             )
             presence.schedule_presence(self.workshop_id)
             if self.role == SCREEN:
                 current = await database_sync_to_async(presence.presence)(self.workshop_id)
-                await self.send(text_data=current.model_dump_json())
+                await self.send_text(current.model_dump_json())
         except DomainError as exc:
             await self.send_error(None, exc.code, exc.message)
             code = CLOSE_NOT_JOINED if isinstance(exc, NotJoined) else CLOSE_FORBIDDEN
@@ -132,14 +137,19 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         self.hub.detach(self)
         self.hub = None
         try:
-            await database_sync_to_async(presence.connection_close)(self.channel_name)
+            await database_sync_to_async(presence.connection_close)(self.socket_id)
             presence.schedule_presence(self.workshop_id)
         except Exception:  # presence rows age out by themselves
             logger.warning("disconnect cleanup failed on workshop %s", self.workshop_id)
 
     async def send_text(self, text: str) -> None:
-        """What the hub calls to deliver an event or a batch: straight to the socket."""
-        await self.base_send({"type": "websocket.send", "text": text})
+        """Every message to this socket goes here, the hub's deliveries included. A socket
+        that closed meanwhile is not an error: what was done is done (a committed idea
+        stays committed) and its client resends with the same request_id."""
+        try:
+            await self.base_send({"type": "websocket.send", "text": text})
+        except Exception:
+            logger.debug("send to a closed socket of workshop %s", self.workshop_id)
 
     # Inbound: one error boundary ---------------------------------------------------------
 
@@ -193,11 +203,11 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         reply = ErrorReply(
             request_id=request_id, code=code, message=str(message), retryable=retryable
         )
-        await self.send(text_data=reply.model_dump_json())
+        await self.send_text(reply.model_dump_json())
 
     async def send_ack(self, request_id: str, outcome: CommandResult) -> None:
         ack = Ack(request_id=request_id, seq=outcome.seq, result=outcome.result)
-        await self.send(text_data=ack.model_dump_json())
+        await self.send_text(ack.model_dump_json())
 
     # Command handlers ----------------------------------------------------------------------
 
@@ -205,14 +215,14 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         reply = await database_sync_to_async(sync_reply)(
             self.workshop_id, command.last_seq, self.participant
         )
-        await self.send(text_data=reply)
+        await self.send_text(reply)
 
     async def on_ping(self, command: Any) -> None:
         # Re-joining is idempotent and heals memberships lost in a Redis restart.
         if self.hub is not None:
             await self.hub.heal()
-        presence.touch_soon(self.channel_name)
-        await self.send(text_data=Pong(seq=await latest_seq(self.workshop_id)).model_dump_json())
+        presence.touch_soon(self.socket_id)
+        await self.send_text(Pong(seq=await latest_seq(self.workshop_id)).model_dump_json())
 
     async def on_contribution_create(self, command: Any) -> None:
         outcome = await database_sync_to_async(participation_actions.contribution_create)(

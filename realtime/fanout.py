@@ -82,7 +82,7 @@ class WorkshopHub:
         self.last_join = time.monotonic()
         try:
             await asyncio.wait_for(get_channel_layer().group_add(self.group, self.channel), 2.0)
-        except Exception:  # Redis down or slow: retried by keep_joined and pings
+        except Exception:  # Redis down or slow: retried by read(), keep_joined and pings
             logger.warning("hub of workshop %s could not join its group", self.workshop_id)
 
     async def keep_joined(self) -> None:
@@ -117,8 +117,11 @@ class WorkshopHub:
             except asyncio.CancelledError:
                 raise
             except Exception:
+                # Redis is down or restarting: when it is back, its memberships may be
+                # gone, so join again (retrying each second) before reading on.
                 logger.warning("hub of workshop %s: receive failed", self.workshop_id)
                 await asyncio.sleep(1.0)
+                await self.join()
                 continue
             await self.deliver(message.get("text", ""), message.get("audience", EVERYONE))
 
