@@ -5,13 +5,17 @@ row locked, and publishes its event (realtime.broadcast.publish) to be sent afte
 commit. Pages, the API, the WebSocket consumer and management commands all call these.
 """
 
+import math
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ateliers.errors import Forbidden, InvalidTransition, NotFound, WorkshopClosed
+from ateliers.errors import Forbidden, InvalidInput, InvalidTransition, NotFound, WorkshopClosed
 from ateliers.join_codes import new_join_code
 from ateliers.models import (
     Activity,
@@ -181,3 +185,108 @@ def activity_close(
 ) -> CommandResult:
     """Stop contributions to this activity; what was sent before stays."""
     return _set_activity_state(user, workshop_id, activity_id, ActivityState.CLOSED, request_id)
+
+
+# The timer --------------------------------------------------------------------------------
+
+TIMER_MAX_SECONDS = 4 * 3600
+
+
+def _change_timer(
+    user: AbstractBaseUser,
+    workshop_id: int,
+    request_id: str | None,
+    change: Callable[[Workshop, datetime], None],
+) -> CommandResult:
+    """Lock, check, apply `change` to the timer fields at the server's `now`, publish."""
+    with transaction.atomic():
+        workshop = _facilitated(user, workshop_id)
+        if done := find_receipt(workshop.pk, user_actor(user), request_id):
+            return done
+        if workshop.state == WorkshopState.CLOSED:
+            raise WorkshopClosed()
+        change(workshop, timezone.now())
+        workshop.save(update_fields=["timer_ends_at", "timer_paused_remaining"])
+        seq = _publish_workshop(workshop)
+        return remember(workshop.pk, user_actor(user), request_id, seq, {})
+
+
+def _check_seconds(seconds: int) -> int:
+    if not 1 <= seconds <= TIMER_MAX_SECONDS:
+        raise InvalidInput(_("Durée invalide : entre 1 seconde et 4 heures."))
+    return seconds
+
+
+def timer_start(
+    *, user: AbstractBaseUser, workshop_id: int, seconds: int, request_id: str | None = None
+) -> CommandResult:
+    """Start (or restart) a countdown of `seconds` from now."""
+    _check_seconds(seconds)
+
+    def start(workshop: Workshop, now: datetime) -> None:
+        workshop.timer_ends_at = now + timedelta(seconds=seconds)
+        workshop.timer_paused_remaining = None
+
+    return _change_timer(user, workshop_id, request_id, start)
+
+
+def timer_pause(
+    *, user: AbstractBaseUser, workshop_id: int, request_id: str | None = None
+) -> CommandResult:
+    """Freeze the countdown; what is left is kept in whole seconds (rounded up)."""
+
+    def pause(workshop: Workshop, now: datetime) -> None:
+        if workshop.timer_ends_at is None:
+            raise InvalidTransition(_("Aucun minuteur en cours."))
+        left = (workshop.timer_ends_at - now).total_seconds()
+        workshop.timer_paused_remaining = max(0, math.ceil(left))
+        workshop.timer_ends_at = None
+
+    return _change_timer(user, workshop_id, request_id, pause)
+
+
+def timer_resume(
+    *, user: AbstractBaseUser, workshop_id: int, request_id: str | None = None
+) -> CommandResult:
+    """Run again from what was left at the pause."""
+
+    def resume(workshop: Workshop, now: datetime) -> None:
+        if workshop.timer_paused_remaining is None:
+            raise InvalidTransition(_("Le minuteur n'est pas en pause."))
+        workshop.timer_ends_at = now + timedelta(seconds=workshop.timer_paused_remaining)
+        workshop.timer_paused_remaining = None
+
+    return _change_timer(user, workshop_id, request_id, resume)
+
+
+def timer_extend(
+    *, user: AbstractBaseUser, workshop_id: int, seconds: int, request_id: str | None = None
+) -> CommandResult:
+    """Add time, running or paused; a countdown already at zero restarts from now."""
+    _check_seconds(seconds)
+
+    def extend(workshop: Workshop, now: datetime) -> None:
+        if workshop.timer_paused_remaining is not None:
+            workshop.timer_paused_remaining = min(
+                TIMER_MAX_SECONDS, workshop.timer_paused_remaining + seconds
+            )
+        elif workshop.timer_ends_at is not None:
+            workshop.timer_ends_at = max(workshop.timer_ends_at, now) + timedelta(seconds=seconds)
+        else:
+            raise InvalidTransition(_("Aucun minuteur à prolonger."))
+
+    return _change_timer(user, workshop_id, request_id, extend)
+
+
+def timer_stop(
+    *, user: AbstractBaseUser, workshop_id: int, request_id: str | None = None
+) -> CommandResult:
+    """Remove the timer from every screen."""
+
+    def stop(workshop: Workshop, now: datetime) -> None:
+        if workshop.timer_ends_at is None and workshop.timer_paused_remaining is None:
+            raise InvalidTransition(_("Aucun minuteur à arrêter."))
+        workshop.timer_ends_at = None
+        workshop.timer_paused_remaining = None
+
+    return _change_timer(user, workshop_id, request_id, stop)

@@ -113,6 +113,10 @@ class Workshop(models.Model):
     current_activity = models.ForeignKey(
         "Activity", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The timer is an end time on the server, not a countdown per client: every screen
+    # shows the same time and a phone that reconnects shows the right one.
+    timer_ends_at = models.DateTimeField(null=True, blank=True)
+    timer_paused_remaining = models.PositiveIntegerField(null=True, blank=True)  # seconds
     facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="facilitated_workshops", blank=True
     )

@@ -4,19 +4,27 @@ The same builders feed the WebSocket snapshot, the events and the pages, so a cl
 that applies events to an old snapshot ends with what a fresh snapshot would show.
 """
 
+from django.utils import timezone
+
 from ateliers.models import Activity, Workshop
 from participation.models import Contribution, Participant
 from participation.selectors import contribution_out, me_out
-from realtime.events import ActivityOut, Snapshot, WorkshopOut
+from realtime.events import ActivityOut, Snapshot, TimerOut, WorkshopOut
 
 
 def workshop_out(workshop: Workshop) -> WorkshopOut:
+    timer = None
+    if workshop.timer_ends_at is not None or workshop.timer_paused_remaining is not None:
+        timer = TimerOut(
+            ends_at=workshop.timer_ends_at, paused_remaining=workshop.timer_paused_remaining
+        )
     return WorkshopOut(
         id=workshop.pk,
         title=workshop.title,
         join_code=workshop.join_code,
         state=workshop.state,  # type: ignore[arg-type]
         current_activity_id=workshop.current_activity_id,
+        timer=timer,
     )
 
 
@@ -45,6 +53,7 @@ def workshop_snapshot(workshop_id: int, participant: Participant | None = None) 
     )
     return Snapshot(
         seq=workshop.last_seq,
+        server_time=timezone.now(),
         workshop=workshop_out(workshop),
         activities=[activity_out(a) for a in workshop.activities.all()],
         contributions=[contribution_out(c) for c in contributions],

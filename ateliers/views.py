@@ -130,5 +130,6 @@ def workshop_screen(request: HttpRequest, pk: int) -> HttpResponse:
             "join_url": url,
             "qr_svg": qr_svg(url),
             "code": display_join_code(workshop.join_code),
+            "timer_choices": [1, 2, 3, 5, 10, 15, 20, 30],
         },
     )

@@ -64,6 +64,36 @@ class ActivityCloseCommand(Command):
     activity_id: ObjectId
 
 
+Seconds = Annotated[int, Field(ge=1, le=4 * 3600)]
+
+
+class TimerStartCommand(Command):
+    type: Literal["timer.start"]
+    request_id: RequestId
+    seconds: Seconds
+
+
+class TimerPauseCommand(Command):
+    type: Literal["timer.pause"]
+    request_id: RequestId
+
+
+class TimerResumeCommand(Command):
+    type: Literal["timer.resume"]
+    request_id: RequestId
+
+
+class TimerExtendCommand(Command):
+    type: Literal["timer.extend"]
+    request_id: RequestId
+    seconds: Seconds
+
+
+class TimerStopCommand(Command):
+    type: Literal["timer.stop"]
+    request_id: RequestId
+
+
 AnyCommand = Annotated[
     SyncCommand
     | PingCommand
@@ -71,7 +101,12 @@ AnyCommand = Annotated[
     | WorkshopStartCommand
     | WorkshopCloseCommand
     | ActivityOpenCommand
-    | ActivityCloseCommand,
+    | ActivityCloseCommand
+    | TimerStartCommand
+    | TimerPauseCommand
+    | TimerResumeCommand
+    | TimerExtendCommand
+    | TimerStopCommand,
     Field(discriminator="type"),
 ]
 command_adapter: TypeAdapter[AnyCommand] = TypeAdapter(AnyCommand)

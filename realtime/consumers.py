@@ -18,6 +18,7 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
@@ -222,7 +223,8 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         if self.hub is not None:
             await self.hub.heal()
         presence.touch_soon(self.socket_id)
-        await self.send_text(Pong(seq=await latest_seq(self.workshop_id)).model_dump_json())
+        seq = await latest_seq(self.workshop_id)
+        await self.send_text(Pong(seq=seq, server_time=timezone.now()).model_dump_json())
 
     async def on_contribution_create(self, command: Any) -> None:
         outcome = await database_sync_to_async(participation_actions.contribution_create)(
@@ -260,6 +262,25 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             workshop_actions.activity_close, command, activity_id=command.activity_id
         )
 
+    async def on_timer_start(self, command: Any) -> None:
+        await self.run_facilitator_action(
+            workshop_actions.timer_start, command, seconds=command.seconds
+        )
+
+    async def on_timer_pause(self, command: Any) -> None:
+        await self.run_facilitator_action(workshop_actions.timer_pause, command)
+
+    async def on_timer_resume(self, command: Any) -> None:
+        await self.run_facilitator_action(workshop_actions.timer_resume, command)
+
+    async def on_timer_extend(self, command: Any) -> None:
+        await self.run_facilitator_action(
+            workshop_actions.timer_extend, command, seconds=command.seconds
+        )
+
+    async def on_timer_stop(self, command: Any) -> None:
+        await self.run_facilitator_action(workshop_actions.timer_stop, command)
+
     # ASGI messages ---------------------------------------------------------------------
 
     async def dispatch(self, message: dict[str, Any]) -> None:
@@ -283,6 +304,11 @@ HANDLERS: dict[str, tuple[str | None, Handler]] = {
     "workshop.close": (SCREEN, WorkshopConsumer.on_workshop_close),
     "activity.open": (SCREEN, WorkshopConsumer.on_activity_open),
     "activity.close": (SCREEN, WorkshopConsumer.on_activity_close),
+    "timer.start": (SCREEN, WorkshopConsumer.on_timer_start),
+    "timer.pause": (SCREEN, WorkshopConsumer.on_timer_pause),
+    "timer.resume": (SCREEN, WorkshopConsumer.on_timer_resume),
+    "timer.extend": (SCREEN, WorkshopConsumer.on_timer_extend),
+    "timer.stop": (SCREEN, WorkshopConsumer.on_timer_stop),
 }
 
 

@@ -21,12 +21,20 @@ class Shape(BaseModel):
 # Shapes shared by snapshots, events, pages and exports ---------------------------------
 
 
+class TimerOut(Shape):
+    """Running: `ends_at` is set. Paused: `paused_remaining` (seconds) is set."""
+
+    ends_at: datetime | None
+    paused_remaining: int | None
+
+
 class WorkshopOut(Shape):
     id: int
     title: str
     join_code: str
     state: Literal["draft", "live", "closed"]
     current_activity_id: int | None
+    timer: TimerOut | None
 
 
 class ActivityOut(Shape):
@@ -55,6 +63,7 @@ class MeOut(Shape):
 
 class Snapshot(Shape):
     seq: int
+    server_time: datetime
     workshop: WorkshopOut
     activities: list[ActivityOut]
     contributions: list[ContributionOut]
@@ -130,8 +139,11 @@ class Batch(Shape):
 
 
 class Pong(Shape):
+    """`server_time` lets clients correct their clock for the timer."""
+
     type: Literal["pong"] = "pong"
     seq: int
+    server_time: datetime
 
 
 class Presence(Shape):

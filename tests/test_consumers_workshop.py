@@ -387,3 +387,22 @@ async def test_the_big_screen_sees_who_is_connected_with_small_groups_hidden(
     assert message["by_profile"] == {"usager": "<5"}
     await phone.disconnect()
     await screen.disconnect()
+
+
+async def test_the_timer_is_the_screens_to_drive_and_every_phone_sees_it(
+    live_workshop, phone_token, screen_cookie
+):
+    screen = await open_screen(live_workshop, screen_cookie)
+    phone = await open_phone(live_workshop, phone_token)
+    await synced(phone)
+    await send(phone, {"type": "timer.start", "request_id": "t0", "seconds": 60})
+    assert (await receive(phone, "error"))["code"] == "forbidden"
+    await send(screen, {"type": "timer.start", "request_id": "t1", "seconds": 60})
+    await receive(screen, "ack")
+    updated = await receive(phone, "workshop.updated")
+    assert updated["workshop"]["timer"]["ends_at"] is not None
+    await send(phone, {"type": "ping"})
+    pong = await receive(phone, "pong")
+    assert pong["server_time"]  # lets the phone correct its clock
+    await phone.disconnect()
+    await screen.disconnect()

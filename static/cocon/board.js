@@ -79,3 +79,16 @@ export function renderBoard(list, contributions, { newestFirst = false } = {}) {
 export function bind(root, name) {
   return root.querySelector(`[data-bind="${name}"]`);
 }
+
+/** "mm:ss" left on the workshop's timer at `nowMs` (server time), or "" without one. */
+export function timerText(timer, nowMs) {
+  if (!timer) return "";
+  let seconds = timer.paused_remaining;
+  if (seconds === null || seconds === undefined) {
+    seconds = Math.max(0, Math.ceil((Date.parse(timer.ends_at) - nowMs) / 1000));
+  }
+  const minutes = Math.floor(seconds / 60);
+  const text = `${String(minutes).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
+  if (timer.paused_remaining !== null && timer.paused_remaining !== undefined) return `${text} (pause)`;
+  return seconds === 0 ? "Temps écoulé" : text;
+}

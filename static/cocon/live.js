@@ -43,6 +43,7 @@ export class LiveClient {
     this.socketId = 0;
     this.sentOn = new Map(); // request_id -> socket it was sent on (not persisted)
     this.outbox = this.loadOutbox();
+    this.clockOffset = 0; // server clock minus this device's, from snapshots and pongs
     globalThis.addEventListener?.("offline", () => this.ws && this.ws.close());
     globalThis.addEventListener?.("online", () => this.reconnectNow());
   }
@@ -194,9 +195,18 @@ export class LiveClient {
     clearTimeout(this.syncTimer);
     setTimeout(() => this.requestSync(), jitter(RETRY_MS));
   }
+  /** The server's current time in ms, for countdowns: device clocks can be minutes off. */
+  serverNow() {
+    return Date.now() + this.clockOffset;
+  }
+  noteServerTime(iso) {
+    const at = Date.parse(iso);
+    if (!Number.isNaN(at)) this.clockOffset = at - Date.now();
+  }
   applySync(data) {
     clearTimeout(this.syncTimer);
     if (data.mode === "snapshot") {
+      this.noteServerTime(data.snapshot.server_time);
       this.handlers.snapshot(data.snapshot);
     } else {
       for (const event of data.events) {
@@ -224,6 +234,7 @@ export class LiveClient {
       case "error":
         return this.receiveError(data);
       case "pong":
+        this.noteServerTime(data.server_time);
         this.noteKnown(data.seq);
         return;
       case "presence":

@@ -3,7 +3,7 @@
 // reload and are sent, once, when the connection comes back.
 
 import { LiveClient, socketUrl } from "./live.js";
-import { WorkshopState, bind, describeState, renderBoard } from "./board.js";
+import { WorkshopState, bind, describeState, renderBoard, timerText } from "./board.js";
 
 const root = document.getElementById("live");
 const state = new WorkshopState();
@@ -25,6 +25,13 @@ function render() {
   bind(root, "count").textContent = String(notes.length);
   renderBoard(bind(root, "board"), notes, { newestFirst: true });
   renderMine();
+  renderTimer();
+}
+
+function renderTimer() {
+  const text = state.workshop ? timerText(state.workshop.timer, client.serverNow()) : "";
+  const line = bind(root, "timer");
+  if (line.textContent !== text) line.textContent = text;
 }
 
 function renderMine() {
@@ -117,4 +124,5 @@ form.addEventListener("submit", (event) => {
 });
 
 renderMine();
+setInterval(renderTimer, 250);
 client.connect();

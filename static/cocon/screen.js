@@ -1,7 +1,7 @@
 // The big screen: the live board, the head count, and the facilitator's controls.
 
 import { LiveClient, socketUrl } from "./live.js";
-import { WorkshopState, bind, describeState, renderBoard } from "./board.js";
+import { WorkshopState, bind, describeState, renderBoard, timerText } from "./board.js";
 
 const root = document.getElementById("live");
 const state = new WorkshopState();
@@ -32,6 +32,21 @@ function render() {
   showControl("activity.close", ws === "live" && activity && activity.state === "open");
   showControl("activity.open", ws === "live" && activity && activity.state !== "open");
   showControl("workshop.close", ws !== null && ws !== "closed");
+  const timer = state.workshop ? state.workshop.timer : null;
+  const running = Boolean(timer && timer.ends_at);
+  const paused = Boolean(timer && timer.paused_remaining !== null);
+  showControl("timer.start", ws !== null && ws !== "closed");
+  showControl("timer.pause", running && ws !== "closed");
+  showControl("timer.resume", paused && ws !== "closed");
+  showControl("timer.extend", (running || paused) && ws !== "closed");
+  showControl("timer.stop", (running || paused) && ws !== "closed");
+  renderTimer();
+}
+
+function renderTimer() {
+  const text = state.workshop ? timerText(state.workshop.timer, client.serverNow()) : "";
+  const line = bind(root, "timer");
+  if (line.textContent !== text) line.textContent = text;
 }
 
 function showControl(command, visible) {
@@ -85,9 +100,12 @@ root.querySelectorAll("[data-command]").forEach((button) => {
       if (!activity) return;
       command.activity_id = activity.id;
     }
+    if (command.type === "timer.start") command.seconds = 60 * Number(bind(root, "timer-minutes").value);
+    if (command.type === "timer.extend") command.seconds = 60;
     if (command.type === "workshop.close" && !window.confirm("Clôturer l'atelier ? Plus personne ne pourra contribuer.")) return;
     client.send(command);
   });
 });
 
+setInterval(renderTimer, 250);
 client.connect();

@@ -2,6 +2,8 @@
 posted live, then posted while offline and delivered once on reconnect; accessibility
 checked with axe-core on every page the two meet."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
@@ -70,6 +72,12 @@ def test_a_phone_joins_by_code_and_its_ideas_reach_the_big_screen_even_after_goi
     board = screen.locator("[data-bind=board] li")
     expect(board.filter(has_text="Un rendez-vous en ligne")).to_have_count(1)
     expect(screen.locator("[data-bind=connected]")).to_have_text("1")
+
+    # The facilitator starts a 2-minute timer: both screens count down the same end time.
+    screen.get_by_label("Durée du minuteur").select_option("2")
+    screen.get_by_role("button", name="Lancer").click()
+    expect(screen.get_by_role("timer")).to_have_text(re.compile(r"^0[12]:\d\d$"))
+    expect(phone.get_by_role("timer")).to_have_text(re.compile(r"^0[12]:\d\d$"))
     assert_accessible(phone)
     assert_accessible(screen)
 

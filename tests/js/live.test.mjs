@@ -266,3 +266,18 @@ test("a batch of events is applied in sequence like separate events", () => {
   assert.deepEqual(seen.events, [3, 4]);
   assert.equal(client.lastSeq, 4);
 });
+
+const { timerText } = await import("../../static/cocon/board.js");
+
+test("the timer counts down from the server's end time, whatever the device clock", () => {
+  const { client } = makeClient();
+  const { ws } = connected(client);
+  clock.tick(1000); // device clock: 1 s
+  ws.push({ type: "pong", seq: 0, server_time: new Date(600_000).toISOString() }); // server: 10 min
+  const timer = { ends_at: new Date(600_000 + 90_500).toISOString(), paused_remaining: null };
+  assert.equal(timerText(timer, client.serverNow()), "01:31");
+  clock.tick(91_000);
+  assert.equal(timerText(timer, client.serverNow()), "Temps écoulé");
+  assert.equal(timerText({ ends_at: null, paused_remaining: 125 }, 0), "02:05 (pause)");
+  assert.equal(timerText(null, 0), "");
+});
