@@ -1,7 +1,5 @@
 """The only code that changes participants and their contributions."""
 
-import hashlib
-
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,16 +13,12 @@ from ateliers.errors import (
     WorkshopNotLive,
 )
 from ateliers.models import Activity, ActivityState, Workshop, WorkshopState
+from participation.devices import device_hash
 from participation.models import Contribution, Participant, Profile
 from participation.selectors import contribution_out
 from realtime.broadcast import publish
 from realtime.events import ContributionCreatedEvent
 from realtime.receipts import CommandResult, find_receipt, remember
-
-
-def device_hash(device_token: str) -> str:
-    """Only a digest of the device token is stored: a database leak cannot impersonate."""
-    return hashlib.sha256(device_token.encode()).hexdigest()
 
 
 def clean_body(body: str) -> str:

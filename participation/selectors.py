@@ -1,5 +1,6 @@
 """Read-side shapes for participation: one builder per shape, used by snapshots and events."""
 
+from participation.devices import device_hash
 from participation.models import Contribution, Participant
 from realtime.events import ContributionOut, MeOut
 
@@ -22,3 +23,12 @@ def me_out(participant: Participant) -> MeOut:
         profile=participant.profile,
         contribution_ids=list(participant.contributions.values_list("pk", flat=True)),
     )
+
+
+def participant_for_device(workshop_id: int, device_token: str | None) -> Participant | None:
+    """This device's participant in the workshop, if it has joined it."""
+    if not device_token:
+        return None
+    return Participant.objects.filter(
+        workshop_id=workshop_id, device_hash=device_hash(device_token)
+    ).first()

@@ -12,7 +12,7 @@ from ateliers.models import Workshop, WorkshopState
 from participation import actions
 from participation.devices import device_token_from_request, new_device_token, set_device_cookie
 from participation.forms import JoinCodeForm, ProfileForm
-from participation.models import Participant
+from participation.selectors import participant_for_device
 from participation.throttle import count_wrong_code, wrong_codes_exhausted
 
 
@@ -59,13 +59,7 @@ def join_workshop(request: HttpRequest, code: str) -> HttpResponse:
             status=exc.status,
         )
     token = device_token_from_request(request)
-    existing = (
-        Participant.objects.filter(
-            workshop=workshop, device_hash=actions.device_hash(token)
-        ).first()
-        if token
-        else None
-    )
+    existing = participant_for_device(workshop.pk, token)
     initial = (
         {
             "profile": existing.profile,
@@ -103,14 +97,7 @@ def participate(request: HttpRequest, workshop_id: int) -> HttpResponse:
     """The phone's live page. Without a participant on this device, back to the code form
     (never to a URL with the code: knowing a workshop's id must not reveal its code)."""
     workshop = get_object_or_404(Workshop, pk=workshop_id)
-    token = device_token_from_request(request)
-    participant = (
-        Participant.objects.filter(
-            workshop=workshop, device_hash=actions.device_hash(token)
-        ).first()
-        if token
-        else None
-    )
+    participant = participant_for_device(workshop.pk, device_token_from_request(request))
     if participant is None:
         if workshop.state == WorkshopState.CLOSED:
             return render(

@@ -28,6 +28,7 @@ from ateliers.models import Workshop
 from ateliers.permissions import can_facilitate
 from participation import actions as participation_actions
 from participation.models import Participant
+from participation.selectors import participant_for_device
 from realtime import presence
 from realtime.commands import AnyCommand, command_adapter
 from realtime.events import Ack, ErrorReply, Pong
@@ -122,12 +123,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             if not can_facilitate(self.scope["user"], workshop):
                 raise Forbidden(_("Connectez-vous avec un compte qui anime cet atelier."))
             return
-        token = self.scope.get("device_token")
-        participant = None
-        if token:
-            participant = Participant.objects.filter(
-                workshop=workshop, device_hash=participation_actions.device_hash(token)
-            ).first()
+        participant = participant_for_device(workshop.pk, self.scope.get("device_token"))
         if participant is None:
             raise NotJoined()
         self.participant = participant

@@ -29,14 +29,12 @@ PRESENCE_TTL = timedelta(seconds=90)
 PRESENCE_DEBOUNCE = 0.5
 
 
-def connection_open(workshop_id: int, channel_name: str, participant_id: int | None) -> None:
-    Connection.objects.update_or_create(
-        channel_name=channel_name,
-        defaults={
-            "workshop_id": workshop_id,
-            "participant_id": participant_id,
-            "last_seen": timezone.now(),
-        },
+def connection_open(workshop_id: int, socket_id: str, participant_id: int | None) -> None:
+    Connection.objects.create(
+        workshop_id=workshop_id,
+        participant_id=participant_id,
+        channel_name=socket_id,
+        last_seen=timezone.now(),
     )
 
 

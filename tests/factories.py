@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from ateliers.join_codes import new_join_code
 from ateliers.models import Activity, ActivityKind, Challenge, Workshop
-from participation.actions import device_hash
+from participation.devices import device_hash
 from participation.models import Participant, Profile
 
 
