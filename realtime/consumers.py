@@ -231,51 +231,17 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         )
         await self.send_ack(command.request_id, outcome)
 
-    async def run_facilitator_action(
-        self, action: Callable[..., CommandResult], command: Any, **kwargs: Any
-    ) -> None:
+    async def on_facilitator_command(self, command: Any) -> None:
+        """Every screen command maps to one action; its fields, but for the type and the
+        request id, are the action's arguments."""
+        action = FACILITATOR_ACTIONS[command.type]
         outcome = await database_sync_to_async(action)(
             user=self.scope["user"],
             workshop_id=self.workshop_id,
             request_id=command.request_id,
-            **kwargs,
+            **command.model_dump(exclude={"type", "request_id"}),
         )
         await self.send_ack(command.request_id, outcome)
-
-    async def on_workshop_start(self, command: Any) -> None:
-        await self.run_facilitator_action(workshop_actions.workshop_start, command)
-
-    async def on_workshop_close(self, command: Any) -> None:
-        await self.run_facilitator_action(workshop_actions.workshop_close, command)
-
-    async def on_activity_open(self, command: Any) -> None:
-        await self.run_facilitator_action(
-            workshop_actions.activity_open, command, activity_id=command.activity_id
-        )
-
-    async def on_activity_close(self, command: Any) -> None:
-        await self.run_facilitator_action(
-            workshop_actions.activity_close, command, activity_id=command.activity_id
-        )
-
-    async def on_timer_start(self, command: Any) -> None:
-        await self.run_facilitator_action(
-            workshop_actions.timer_start, command, seconds=command.seconds
-        )
-
-    async def on_timer_pause(self, command: Any) -> None:
-        await self.run_facilitator_action(workshop_actions.timer_pause, command)
-
-    async def on_timer_resume(self, command: Any) -> None:
-        await self.run_facilitator_action(workshop_actions.timer_resume, command)
-
-    async def on_timer_extend(self, command: Any) -> None:
-        await self.run_facilitator_action(
-            workshop_actions.timer_extend, command, seconds=command.seconds
-        )
-
-    async def on_timer_stop(self, command: Any) -> None:
-        await self.run_facilitator_action(workshop_actions.timer_stop, command)
 
     # ASGI messages ---------------------------------------------------------------------
 
@@ -291,20 +257,24 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
 
 
 Handler = Callable[[WorkshopConsumer, Any], Awaitable[None]]
-# command type -> (role allowed to send it, or None for any; handler)
+# Screen commands -> the action each one runs.
+FACILITATOR_ACTIONS: dict[str, Callable[..., CommandResult]] = {
+    "workshop.start": workshop_actions.workshop_start,
+    "workshop.close": workshop_actions.workshop_close,
+    "activity.open": workshop_actions.activity_open,
+    "activity.close": workshop_actions.activity_close,
+    "timer.start": workshop_actions.timer_start,
+    "timer.pause": workshop_actions.timer_pause,
+    "timer.resume": workshop_actions.timer_resume,
+    "timer.extend": workshop_actions.timer_extend,
+    "timer.stop": workshop_actions.timer_stop,
+}
+# Command type -> (the role allowed to send it, or None for any; its handler).
 HANDLERS: dict[str, tuple[str | None, Handler]] = {
     "sync": (None, WorkshopConsumer.on_sync),
     "ping": (None, WorkshopConsumer.on_ping),
     "contribution.create": (PHONE, WorkshopConsumer.on_contribution_create),
-    "workshop.start": (SCREEN, WorkshopConsumer.on_workshop_start),
-    "workshop.close": (SCREEN, WorkshopConsumer.on_workshop_close),
-    "activity.open": (SCREEN, WorkshopConsumer.on_activity_open),
-    "activity.close": (SCREEN, WorkshopConsumer.on_activity_close),
-    "timer.start": (SCREEN, WorkshopConsumer.on_timer_start),
-    "timer.pause": (SCREEN, WorkshopConsumer.on_timer_pause),
-    "timer.resume": (SCREEN, WorkshopConsumer.on_timer_resume),
-    "timer.extend": (SCREEN, WorkshopConsumer.on_timer_extend),
-    "timer.stop": (SCREEN, WorkshopConsumer.on_timer_stop),
+    **{name: (SCREEN, WorkshopConsumer.on_facilitator_command) for name in FACILITATOR_ACTIONS},
 }
 
 
