@@ -15,11 +15,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ateliers.errors import Forbidden, InvalidInput, InvalidTransition, NotFound, WorkshopClosed
+from ateliers.agenda_templates import DEFAULT_TEMPLATE, activities_from_template
+from ateliers.errors import (
+    Forbidden,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    WorkshopClosed,
+    WorkshopNotLive,
+)
 from ateliers.join_codes import new_join_code
 from ateliers.models import (
     Activity,
-    ActivityKind,
     ActivityState,
     Challenge,
     Workshop,
@@ -62,8 +69,10 @@ def workshop_create(
     place: str = "",
     starts_at: Any = None,
     prompt: str = "",
+    template: str = DEFAULT_TEMPLATE,
 ) -> Workshop:
-    """Create a draft workshop with a fresh join code and an ideation board as first step."""
+    """Create a draft workshop with a fresh join code and the agenda of a template
+    (`prompt`, if given, replaces the first activity's)."""
     if not can_manage_challenge(user, challenge):
         raise Forbidden()
     for _attempt in range(JOIN_CODE_ATTEMPTS):
@@ -77,13 +86,10 @@ def workshop_create(
                     join_code=new_join_code(),
                 )
                 workshop.facilitators.add(user)
-                Activity.objects.create(
-                    workshop=workshop,
-                    position=1,
-                    kind=ActivityKind.IDEATION,
-                    title="Idées",
-                    prompt=prompt,
-                )
+                agenda = activities_from_template(workshop, template)
+                if prompt and agenda:
+                    agenda[0].prompt = prompt
+                    agenda[0].save(update_fields=["prompt"])
             return workshop
         except IntegrityError:
             continue  # join code taken by another open workshop: draw again
@@ -97,22 +103,42 @@ def _facilitated(user: AbstractBaseUser, workshop_id: int) -> Workshop:
     return workshop
 
 
-def _publish_workshop(workshop: Workshop) -> int:
+def publish_workshop(workshop: Workshop) -> int:
     return publish(workshop.pk, WorkshopUpdatedEvent, workshop=workshop_out(workshop))
 
 
-def _publish_activity(activity: Activity) -> int:
+def publish_activity(activity: Activity) -> int:
     return publish(activity.workshop_id, ActivityUpdatedEvent, activity=activity_out(activity))
+
+
+# What a facilitator's change returns: the sequence of its last event, and optionally
+# data for the ack.
+Change = Callable[[Workshop], int | tuple[int, dict[str, Any]]]
+
+
+def facilitator_command(
+    user: AbstractBaseUser, workshop_id: int, request_id: str | None, change: Change
+) -> CommandResult:
+    """The frame of every facilitator command: lock the workshop, check the user may
+    facilitate it, answer a retried request from its receipt, refuse a closed workshop
+    (its results are frozen), apply `change` and store the receipt, in one transaction."""
+    with transaction.atomic():
+        workshop = _facilitated(user, workshop_id)
+        if done := find_receipt(workshop.pk, user_actor(user), request_id):
+            return done
+        if workshop.state == WorkshopState.CLOSED:
+            raise WorkshopClosed()
+        outcome = change(workshop)
+        seq, result = outcome if isinstance(outcome, tuple) else (outcome, {})
+        return remember(workshop.pk, user_actor(user), request_id, seq, result)
 
 
 def workshop_start(
     *, user: AbstractBaseUser, workshop_id: int, request_id: str | None = None
 ) -> CommandResult:
     """Go live: the first activity becomes current and open to contributions."""
-    with transaction.atomic():
-        workshop = _facilitated(user, workshop_id)
-        if done := find_receipt(workshop.pk, user_actor(user), request_id):
-            return done
+
+    def start(workshop: Workshop) -> int:
         if workshop.state != WorkshopState.DRAFT:
             raise InvalidTransition()
         first = workshop.activities.order_by("position").first()
@@ -123,30 +149,48 @@ def workshop_start(
         if first is not None:
             first.state = ActivityState.OPEN
             first.save(update_fields=["state"])
-            _publish_activity(first)
-        seq = _publish_workshop(workshop)
-        return remember(workshop.pk, user_actor(user), request_id, seq, {})
+            publish_activity(first)
+        return publish_workshop(workshop)
+
+    return facilitator_command(user, workshop_id, request_id, start)
 
 
 def workshop_close(
     *, user: AbstractBaseUser, workshop_id: int, request_id: str | None = None
 ) -> CommandResult:
     """Close the workshop: no more joins or contributions; its join code is freed."""
-    with transaction.atomic():
-        workshop = _facilitated(user, workshop_id)
-        if done := find_receipt(workshop.pk, user_actor(user), request_id):
-            return done
-        if workshop.state == WorkshopState.CLOSED:
-            raise WorkshopClosed()
+
+    def close(workshop: Workshop) -> int:
         for activity in workshop.activities.exclude(state=ActivityState.CLOSED):
             activity.state = ActivityState.CLOSED
             activity.save(update_fields=["state"])
-            _publish_activity(activity)
+            publish_activity(activity)
         workshop.state = WorkshopState.CLOSED
         workshop.closed_at = timezone.now()
         workshop.save(update_fields=["state", "closed_at"])
-        seq = _publish_workshop(workshop)
-        return remember(workshop.pk, user_actor(user), request_id, seq, {})
+        return publish_workshop(workshop)
+
+    return facilitator_command(user, workshop_id, request_id, close)
+
+
+def workshop_show_authors(
+    *, user: AbstractBaseUser, workshop_id: int, visible: bool, request_id: str | None = None
+) -> CommandResult:
+    """Show or hide authors' signatures on the big screen (anonymous notes have none)."""
+
+    def show(workshop: Workshop) -> int:
+        workshop.show_authors = visible
+        workshop.save(update_fields=["show_authors"])
+        return publish_workshop(workshop)
+
+    return facilitator_command(user, workshop_id, request_id, show)
+
+
+def _activity_of(workshop: Workshop, activity_id: int) -> Activity:
+    activity = Activity.objects.filter(pk=activity_id, workshop=workshop).first()
+    if activity is None:
+        raise NotFound()
+    return activity
 
 
 def _set_activity_state(
@@ -156,21 +200,17 @@ def _set_activity_state(
     state: ActivityState,
     request_id: str | None,
 ) -> CommandResult:
-    with transaction.atomic():
-        workshop = _facilitated(user, workshop_id)
-        if done := find_receipt(workshop.pk, user_actor(user), request_id):
-            return done
+    def set_state(workshop: Workshop) -> int:
         if workshop.state != WorkshopState.LIVE:
             raise InvalidTransition()
-        activity = Activity.objects.filter(pk=activity_id, workshop=workshop).first()
-        if activity is None:
-            raise NotFound()
+        activity = _activity_of(workshop, activity_id)
         if activity.state == state:
             raise InvalidTransition()
         activity.state = state
         activity.save(update_fields=["state"])
-        seq = _publish_activity(activity)
-        return remember(workshop.pk, user_actor(user), request_id, seq, {})
+        return publish_activity(activity)
+
+    return facilitator_command(user, workshop_id, request_id, set_state)
 
 
 def activity_open(
@@ -187,6 +227,65 @@ def activity_close(
     return _set_activity_state(user, workshop_id, activity_id, ActivityState.CLOSED, request_id)
 
 
+# Moving through the agenda ----------------------------------------------------------------
+
+
+def _go_to(workshop: Workshop, activity: Activity) -> int:
+    """Make `activity` the one every screen and phone shows. A pending activity opens;
+    the one left keeps its state (a participant's draft for it can still be sent if it
+    stays open), and the spotlight goes out."""
+    if workshop.state != WorkshopState.LIVE:
+        raise WorkshopNotLive()
+    if activity.state == ActivityState.PENDING:
+        activity.state = ActivityState.OPEN
+        activity.save(update_fields=["state"])
+        publish_activity(activity)
+    workshop.current_activity = activity
+    workshop.spotlight = None
+    workshop.save(update_fields=["current_activity", "spotlight"])
+    return publish_workshop(workshop)
+
+
+def agenda_goto(
+    *, user: AbstractBaseUser, workshop_id: int, activity_id: int, request_id: str | None = None
+) -> CommandResult:
+    """Start any activity of the agenda."""
+    return facilitator_command(
+        user, workshop_id, request_id, lambda w: _go_to(w, _activity_of(w, activity_id))
+    )
+
+
+def _step(user: AbstractBaseUser, workshop_id: int, request_id: str | None, forward: bool):
+    def step(workshop: Workshop) -> int:
+        agenda = list(workshop.activities.order_by("position"))
+        ids = [a.pk for a in agenda]
+        here = (
+            ids.index(workshop.current_activity_id) if workshop.current_activity_id in ids else -1
+        )
+        there = here + 1 if forward else here - 1
+        if not 0 <= there < len(agenda) or (here == -1 and not forward):
+            raise InvalidTransition(
+                _("C'est la dernière activité.") if forward else _("C'est la première activité.")
+            )
+        return _go_to(workshop, agenda[there])
+
+    return facilitator_command(user, workshop_id, request_id, step)
+
+
+def agenda_next(
+    *, user: AbstractBaseUser, workshop_id: int, request_id: str | None = None
+) -> CommandResult:
+    """Start the activity after the current one."""
+    return _step(user, workshop_id, request_id, forward=True)
+
+
+def agenda_previous(
+    *, user: AbstractBaseUser, workshop_id: int, request_id: str | None = None
+) -> CommandResult:
+    """Go back to the activity before the current one."""
+    return _step(user, workshop_id, request_id, forward=False)
+
+
 # The timer --------------------------------------------------------------------------------
 
 TIMER_MAX_SECONDS = 4 * 3600
@@ -198,17 +297,14 @@ def _change_timer(
     request_id: str | None,
     change: Callable[[Workshop, datetime], None],
 ) -> CommandResult:
-    """Lock, check, apply `change` to the timer fields at the server's `now`, publish."""
-    with transaction.atomic():
-        workshop = _facilitated(user, workshop_id)
-        if done := find_receipt(workshop.pk, user_actor(user), request_id):
-            return done
-        if workshop.state == WorkshopState.CLOSED:
-            raise WorkshopClosed()
+    """Apply `change` to the timer fields at the server's `now`, and publish."""
+
+    def apply(workshop: Workshop) -> int:
         change(workshop, timezone.now())
         workshop.save(update_fields=["timer_ends_at", "timer_paused_remaining"])
-        seq = _publish_workshop(workshop)
-        return remember(workshop.pk, user_actor(user), request_id, seq, {})
+        return publish_workshop(workshop)
+
+    return facilitator_command(user, workshop_id, request_id, apply)
 
 
 def _check_seconds(seconds: int) -> int:

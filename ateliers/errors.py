@@ -78,3 +78,21 @@ class TooManyAttempts(DomainError):
     code = "too_many_attempts"
     status = 429
     default_message = _("Trop de codes erronés depuis cette connexion : réessayez dans 10 minutes.")
+
+
+class NotAuthor(DomainError):
+    code = "not_author"
+    status = 403
+    default_message = _("Seul·e l'auteur·rice de cette contribution peut la modifier.")
+
+
+class NoteLimitReached(DomainError):
+    code = "note_limit"
+    status = 409
+    default_message = _("Vous avez atteint le nombre maximum de contributions pour cette activité.")
+
+
+class ReactionsOff(DomainError):
+    code = "reactions_off"
+    status = 409
+    default_message = _("Les réactions ne sont pas ouvertes sur cette activité.")

@@ -5,6 +5,7 @@ Models hold data and invariants the database can enforce; every change goes thro
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -117,6 +118,16 @@ class Workshop(models.Model):
     # shows the same time and a phone that reconnects shows the right one.
     timer_ends_at = models.DateTimeField(null=True, blank=True)
     timer_paused_remaining = models.PositiveIntegerField(null=True, blank=True)  # seconds
+    # What the big screen shows: authors' names (of activities that have them) and one
+    # note in the spotlight.
+    show_authors = models.BooleanField(default=False)
+    spotlight = models.ForeignKey(
+        "participation.Contribution",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="facilitated_workshops", blank=True
     )
@@ -147,6 +158,21 @@ class ActivityKind(models.TextChoices):
     IDEATION = "ideation", _("Tableau d'idéation")
 
 
+class Identity(models.TextChoices):
+    """How notes are signed, told to participants before they write."""
+
+    ANONYMOUS = "anonymous", _("Anonyme : personne ne voit qui a écrit quoi")
+    PSEUDONYMOUS = "pseudonymous", _("Pseudonyme : un pseudonyme attribué à chaque personne")
+    NAMED = "named", _("Nominatif : le nom que la personne a donné")
+
+
+MAX_NOTES_LIMIT = 100
+
+
+def default_columns() -> list[dict[str, str]]:
+    return []
+
+
 class ActivityState(models.TextChoices):
     PENDING = "pending", _("À venir")
     OPEN = "open", _("Ouverte aux contributions")
@@ -164,6 +190,27 @@ class Activity(models.Model):
     state = models.CharField(
         max_length=10, choices=ActivityState.choices, default=ActivityState.PENDING
     )
+    # Columns (categories) a note is posted in: [{"key": "c1", "label": "Irritants"}, …].
+    # Keys never change, so labels can be edited while notes point at them.
+    columns = models.JSONField(default=default_columns, blank=True)
+    identity = models.CharField(
+        _("signature des contributions"),
+        max_length=15,
+        choices=Identity.choices,
+        default=Identity.ANONYMOUS,
+    )
+    private = models.BooleanField(
+        _("mode privé"),
+        default=False,
+        help_text=_("Les contributions restent masquées jusqu'à ce que l'animation les révèle."),
+    )
+    revealed_at = models.DateTimeField(null=True, blank=True)
+    reactions = models.BooleanField(_("réactions +1 autorisées"), default=False)
+    max_notes = models.PositiveSmallIntegerField(
+        _("contributions par personne au plus"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_NOTES_LIMIT)],
+    )
 
     class Meta:
         verbose_name = _("activité")
@@ -176,3 +223,11 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_hidden_from_phones(self) -> bool:
+        """Private and not revealed yet: only facilitators and each author see notes."""
+        return self.private and self.revealed_at is None
+
+    def column_keys(self) -> set[str]:
+        return {column["key"] for column in self.columns}

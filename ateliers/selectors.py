@@ -7,9 +7,9 @@ that applies events to an old snapshot ends with what a fresh snapshot would sho
 from django.utils import timezone
 
 from ateliers.models import Activity, Workshop
-from participation.models import Contribution, Participant
-from participation.selectors import contribution_out, me_out
-from realtime.events import ActivityOut, Snapshot, TimerOut, WorkshopOut
+from participation.models import Cluster, Contribution, Participant
+from participation.selectors import cluster_out, contribution_out, is_public, me_out, phone_shape
+from realtime.events import ActivityOut, ColumnOut, Snapshot, TimerOut, WorkshopOut
 
 
 def workshop_out(workshop: Workshop) -> WorkshopOut:
@@ -25,6 +25,8 @@ def workshop_out(workshop: Workshop) -> WorkshopOut:
         state=workshop.state,  # type: ignore[arg-type]
         current_activity_id=workshop.current_activity_id,
         timer=timer,
+        show_authors=workshop.show_authors,
+        spotlight_id=workshop.spotlight_id,
     )
 
 
@@ -36,26 +38,45 @@ def activity_out(activity: Activity) -> ActivityOut:
         title=activity.title,
         prompt=activity.prompt,
         state=activity.state,  # type: ignore[arg-type]
+        columns=[ColumnOut(**column) for column in activity.columns],
+        identity=activity.identity,  # type: ignore[arg-type]
+        private=activity.private,
+        revealed=activity.revealed_at is not None,
+        reactions=activity.reactions,
+        max_notes=activity.max_notes,
     )
 
 
 def workshop_snapshot(workshop_id: int, participant: Participant | None = None) -> Snapshot:
-    """The whole visible state of a workshop, with the sequence number it is at.
+    """The whole visible state of a workshop, with the sequence number it is at: a
+    phone's (given its participant: public notes, and its own in `me`) or a
+    facilitator's (every note, hidden ones included).
 
     The sequence is read first: anything written meanwhile is both in the data and in
     a later event, and clients apply events by id, so the overlap is harmless.
     """
     workshop = Workshop.objects.get(pk=workshop_id)
+    activities = {a.pk: a for a in workshop.activities.all()}
     contributions = (
         Contribution.objects.filter(activity__workshop_id=workshop_id)
         .select_related("participant")
         .order_by("created_at", "pk")
     )
+    if participant is None:
+        shown = [contribution_out(c, activities[c.activity_id]) for c in contributions]
+    else:
+        shown = [
+            phone_shape(contribution_out(c, activities[c.activity_id]))
+            for c in contributions
+            if is_public(c, activities[c.activity_id])
+        ]
+    clusters = Cluster.objects.filter(activity__workshop_id=workshop_id)
     return Snapshot(
         seq=workshop.last_seq,
         server_time=timezone.now(),
         workshop=workshop_out(workshop),
-        activities=[activity_out(a) for a in workshop.activities.all()],
-        contributions=[contribution_out(c) for c in contributions],
+        activities=[activity_out(a) for a in activities.values()],
+        contributions=shown,
+        clusters=[cluster_out(c) for c in clusters],
         me=me_out(participant) if participant else None,
     )

@@ -133,3 +133,15 @@ def workshop_screen(request: HttpRequest, pk: int) -> HttpResponse:
             "timer_choices": [1, 2, 3, 5, 10, 15, 20, 30],
         },
     )
+
+
+@login_required
+def workshop_moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The second facilitator page (a tablet or laptop): the agenda, every note with
+    hide, restore, spotlight and clusters, in sync with the big screen."""
+    workshop = _workshop_for(request, pk)
+    return render(
+        request,
+        "ateliers/moderate.html",
+        {"workshop": workshop, "timer_choices": [1, 2, 3, 5, 10, 15, 20, 30]},
+    )

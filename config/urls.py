@@ -37,6 +37,7 @@ urlpatterns = [
         name="workshop_close",
     ),
     path("ateliers/<int:pk>/ecran/", ateliers_views.workshop_screen, name="workshop_screen"),
+    path("ateliers/<int:pk>/animer/", ateliers_views.workshop_moderate, name="workshop_moderate"),
     path("rejoindre/", participation_views.join, name="join"),
     path("rejoindre/<str:code>/", participation_views.join_workshop, name="join_workshop"),
     path("participer/<int:workshop_id>/", participation_views.participate, name="participate"),

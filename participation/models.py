@@ -25,6 +25,8 @@ class Participant(models.Model):
     )
     device_hash = models.CharField(max_length=64)
     display_name = models.CharField(_("nom affiché"), max_length=60, blank=True)
+    # Shown instead of the name on pseudonymous activities (participation.pseudonyms).
+    pseudonym = models.CharField(max_length=40, blank=True)
     profile = models.CharField(_("vous êtes"), max_length=20, choices=Profile.choices)
     organisation = models.CharField(_("organisation"), max_length=120, blank=True)
     territory = models.CharField(_("territoire"), max_length=120, blank=True)
@@ -42,6 +44,29 @@ class Participant(models.Model):
         return self.display_name or f"Participant·e {self.pk}"
 
 
+class Cluster(models.Model):
+    """A titled group of notes the facilitator made on a board; later votes can target it."""
+
+    activity = models.ForeignKey(
+        "ateliers.Activity", on_delete=models.CASCADE, related_name="clusters"
+    )
+    title = models.CharField(_("titre"), max_length=120)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("regroupement")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ContributionStatus(models.TextChoices):
+    VISIBLE = "visible", _("Visible")
+    HIDDEN = "hidden", _("Masquée par l'animation")
+
+
 class Contribution(models.Model):
     """A note posted on a board."""
 
@@ -53,7 +78,19 @@ class Contribution(models.Model):
         Participant, on_delete=models.SET_NULL, null=True, related_name="contributions"
     )
     body = models.TextField(max_length=settings.CONTRIBUTION_MAX_LENGTH)
+    column = models.CharField(max_length=20, blank=True)  # a key of activity.columns
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="contributions"
+    )
+    status = models.CharField(
+        max_length=10, choices=ContributionStatus.choices, default=ContributionStatus.VISIBLE
+    )
+    # Why the facilitator hid it: kept when it is restored, for the record.
+    hidden_reason = models.CharField(max_length=200, blank=True)
+    # Kept equal to the count of its Reaction rows, in the same transaction.
+    reaction_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("contribution")
@@ -61,3 +98,24 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+class Reaction(models.Model):
+    """A participant's +1 on someone else's note: at most one per person and note."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="reaction_rows"
+    )
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("réaction")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contribution", "participant"], name="reaction_once_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"+1 {self.contribution_id}"

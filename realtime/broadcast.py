@@ -9,11 +9,11 @@ so a slow or absent Redis never holds a writer. The channel layer may still drop
 clients detect the gap by sequence and fetch what they missed (`realtime.replay`).
 """
 
-from typing import Any
+from typing import Any, Final
 
 from django.db import connection, transaction
 
-from realtime.events import Shape
+from realtime.events import RedactedEvent, Shape
 from realtime.groups import workshop_group
 from realtime.models import WorkshopEvent
 from realtime.sender import enqueue
@@ -32,13 +32,42 @@ def next_seq(workshop_id: int) -> int:
     return int(row[0])
 
 
-def publish(workshop_id: int, event_class: type[Shape], **fields: Any) -> int:
-    """Log an event with the next sequence number and send it to the workshop after commit."""
+class _Same:
+    def __repr__(self) -> str:
+        return "SAME"
+
+
+SAME: Final = _Same()  # phones receive the event as screens do
+REDACTED: Final = RedactedEvent  # phones receive only its sequence number
+PhoneView = _Same | type[RedactedEvent] | tuple[type[Shape], dict[str, Any]]
+
+
+def publish(
+    workshop_id: int, event_class: type[Shape], *, phones: PhoneView = SAME, **fields: Any
+) -> int:
+    """Log an event with the next sequence number and send it to the workshop after commit.
+
+    `phones` is what phones get instead, when they may not see all of it: `REDACTED`, or
+    another event class and its fields (same sequence number). Facilitators' screens
+    always get the full event.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("publish() must be called inside the action's transaction")
     seq = next_seq(workshop_id)
     event = event_class(seq=seq, **fields)
     text = event.model_dump_json()
-    WorkshopEvent.objects.create(workshop_id=workshop_id, seq=seq, type=event.type, payload=text)  # type: ignore[attr-defined]
-    transaction.on_commit(lambda: enqueue(workshop_group(workshop_id), text))
+    phone_text = None
+    if phones is REDACTED:
+        phone_text = RedactedEvent(seq=seq).model_dump_json()
+    elif isinstance(phones, tuple):
+        phone_class, phone_fields = phones
+        phone_text = phone_class(seq=seq, **phone_fields).model_dump_json()
+    WorkshopEvent.objects.create(
+        workshop_id=workshop_id,
+        seq=seq,
+        type=event.type,  # type: ignore[attr-defined]
+        payload=text,
+        phone_payload=phone_text,
+    )
+    transaction.on_commit(lambda: enqueue(workshop_group(workshop_id), text, phone_text))
     return seq

@@ -30,16 +30,49 @@ class PingCommand(Command):
     type: Literal["ping"]
 
 
+Body = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=settings.CONTRIBUTION_MAX_LENGTH
+    ),
+]
+ColumnKey = Annotated[str, StringConstraints(max_length=20, pattern=r"^[\w-]*$")]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+# Participants (phones) -------------------------------------------------------------------
+
+
 class ContributionCreateCommand(Command):
     type: Literal["contribution.create"]
     request_id: RequestId
     activity_id: ObjectId
-    body: Annotated[
-        str,
-        StringConstraints(
-            strip_whitespace=True, min_length=1, max_length=settings.CONTRIBUTION_MAX_LENGTH
-        ),
-    ]
+    body: Body
+    column: ColumnKey = ""
+
+
+class ContributionUpdateCommand(Command):
+    type: Literal["contribution.update"]
+    request_id: RequestId
+    contribution_id: ObjectId
+    body: Body
+    column: ColumnKey | None = None
+
+
+class ContributionWithdrawCommand(Command):
+    type: Literal["contribution.withdraw"]
+    request_id: RequestId
+    contribution_id: ObjectId
+
+
+class ReactionSetCommand(Command):
+    type: Literal["reaction.set"]
+    request_id: RequestId
+    contribution_id: ObjectId
+    on: bool
+
+
+# Facilitators (screens) ------------------------------------------------------------------
 
 
 class WorkshopStartCommand(Command):
@@ -94,19 +127,113 @@ class TimerStopCommand(Command):
     request_id: RequestId
 
 
+class WorkshopShowAuthorsCommand(Command):
+    type: Literal["workshop.show_authors"]
+    request_id: RequestId
+    visible: bool
+
+
+class AgendaGotoCommand(Command):
+    type: Literal["agenda.goto"]
+    request_id: RequestId
+    activity_id: ObjectId
+
+
+class AgendaNextCommand(Command):
+    type: Literal["agenda.next"]
+    request_id: RequestId
+
+
+class AgendaPreviousCommand(Command):
+    type: Literal["agenda.previous"]
+    request_id: RequestId
+
+
+class ActivityRevealCommand(Command):
+    type: Literal["activity.reveal"]
+    request_id: RequestId
+    activity_id: ObjectId
+
+
+class ContributionHideCommand(Command):
+    type: Literal["contribution.hide"]
+    request_id: RequestId
+    contribution_id: ObjectId
+    reason: ShortText
+
+
+class ContributionRestoreCommand(Command):
+    type: Literal["contribution.restore"]
+    request_id: RequestId
+    contribution_id: ObjectId
+
+
+class ContributionSpotlightCommand(Command):
+    """`contribution_id` null turns the spotlight off."""
+
+    type: Literal["contribution.spotlight"]
+    request_id: RequestId
+    contribution_id: ObjectId | None
+
+
+class ContributionMoveCommand(Command):
+    """`cluster_id` null takes the note out of its cluster."""
+
+    type: Literal["contribution.move"]
+    request_id: RequestId
+    contribution_id: ObjectId
+    cluster_id: ObjectId | None
+
+
+class ClusterCreateCommand(Command):
+    type: Literal["cluster.create"]
+    request_id: RequestId
+    activity_id: ObjectId
+    title: ShortText
+    contribution_ids: Annotated[list[ObjectId], Field(max_length=500)] = []
+
+
+class ClusterRenameCommand(Command):
+    type: Literal["cluster.rename"]
+    request_id: RequestId
+    cluster_id: ObjectId
+    title: ShortText
+
+
+class ClusterDeleteCommand(Command):
+    type: Literal["cluster.delete"]
+    request_id: RequestId
+    cluster_id: ObjectId
+
+
 AnyCommand = Annotated[
     SyncCommand
     | PingCommand
     | ContributionCreateCommand
+    | ContributionUpdateCommand
+    | ContributionWithdrawCommand
+    | ReactionSetCommand
     | WorkshopStartCommand
     | WorkshopCloseCommand
+    | WorkshopShowAuthorsCommand
+    | AgendaGotoCommand
+    | AgendaNextCommand
+    | AgendaPreviousCommand
     | ActivityOpenCommand
     | ActivityCloseCommand
+    | ActivityRevealCommand
     | TimerStartCommand
     | TimerPauseCommand
     | TimerResumeCommand
     | TimerExtendCommand
-    | TimerStopCommand,
+    | TimerStopCommand
+    | ContributionHideCommand
+    | ContributionRestoreCommand
+    | ContributionSpotlightCommand
+    | ContributionMoveCommand
+    | ClusterCreateCommand
+    | ClusterRenameCommand
+    | ClusterDeleteCommand,
     Field(discriminator="type"),
 ]
 command_adapter: TypeAdapter[AnyCommand] = TypeAdapter(AnyCommand)

@@ -27,6 +27,7 @@ from ateliers.errors import DomainError, Forbidden, NotFound, NotJoined
 from ateliers.models import Workshop
 from ateliers.permissions import can_facilitate
 from participation import actions as participation_actions
+from participation import moderation
 from participation.models import Participant
 from participation.selectors import participant_for_device
 from realtime import presence
@@ -222,12 +223,14 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         seq = await latest_seq(self.workshop_id)
         await self.send_text(Pong(seq=seq, server_time=timezone.now()).model_dump_json())
 
-    async def on_contribution_create(self, command: Any) -> None:
-        outcome = await database_sync_to_async(participation_actions.contribution_create)(
+    async def on_participant_command(self, command: Any) -> None:
+        """Every phone command maps to one action, called with this socket's participant;
+        the command's fields, but for its type and request id, are the arguments."""
+        action = PARTICIPANT_ACTIONS[command.type]
+        outcome = await database_sync_to_async(action)(
             participant=self.participant,
-            activity_id=command.activity_id,
-            body=command.body,
             request_id=command.request_id,
+            **command.model_dump(exclude={"type", "request_id"}),
         )
         await self.send_ack(command.request_id, outcome)
 
@@ -257,23 +260,42 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
 
 
 Handler = Callable[[WorkshopConsumer, Any], Awaitable[None]]
+# Phone commands -> the action each one runs.
+PARTICIPANT_ACTIONS: dict[str, Callable[..., CommandResult]] = {
+    "contribution.create": participation_actions.contribution_create,
+    "contribution.update": participation_actions.contribution_update,
+    "contribution.withdraw": participation_actions.contribution_withdraw,
+    "reaction.set": participation_actions.reaction_set,
+}
 # Screen commands -> the action each one runs.
 FACILITATOR_ACTIONS: dict[str, Callable[..., CommandResult]] = {
     "workshop.start": workshop_actions.workshop_start,
     "workshop.close": workshop_actions.workshop_close,
+    "workshop.show_authors": workshop_actions.workshop_show_authors,
+    "agenda.goto": workshop_actions.agenda_goto,
+    "agenda.next": workshop_actions.agenda_next,
+    "agenda.previous": workshop_actions.agenda_previous,
     "activity.open": workshop_actions.activity_open,
     "activity.close": workshop_actions.activity_close,
+    "activity.reveal": moderation.activity_reveal,
     "timer.start": workshop_actions.timer_start,
     "timer.pause": workshop_actions.timer_pause,
     "timer.resume": workshop_actions.timer_resume,
     "timer.extend": workshop_actions.timer_extend,
     "timer.stop": workshop_actions.timer_stop,
+    "contribution.hide": moderation.contribution_hide,
+    "contribution.restore": moderation.contribution_restore,
+    "contribution.spotlight": moderation.contribution_spotlight,
+    "contribution.move": moderation.contribution_move,
+    "cluster.create": moderation.cluster_create,
+    "cluster.rename": moderation.cluster_rename,
+    "cluster.delete": moderation.cluster_delete,
 }
 # Command type -> (the role allowed to send it, or None for any; its handler).
 HANDLERS: dict[str, tuple[str | None, Handler]] = {
     "sync": (None, WorkshopConsumer.on_sync),
     "ping": (None, WorkshopConsumer.on_ping),
-    "contribution.create": (PHONE, WorkshopConsumer.on_contribution_create),
+    **{name: (PHONE, WorkshopConsumer.on_participant_command) for name in PARTICIPANT_ACTIONS},
     **{name: (SCREEN, WorkshopConsumer.on_facilitator_command) for name in FACILITATOR_ACTIONS},
 }
 

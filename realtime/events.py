@@ -35,30 +35,66 @@ class WorkshopOut(Shape):
     state: Literal["draft", "live", "closed"]
     current_activity_id: int | None
     timer: TimerOut | None
+    show_authors: bool
+    spotlight_id: int | None
+
+
+class ColumnOut(Shape):
+    key: str
+    label: str
 
 
 class ActivityOut(Shape):
+    """`identity`: how notes are signed (anonymous, pseudonymous, named). `private`:
+    notes stay hidden from phones until `revealed`."""
+
     id: int
     position: int
     kind: Literal["ideation"]
     title: str
     prompt: str
     state: Literal["pending", "open", "closed"]
+    columns: list[ColumnOut]
+    identity: Literal["anonymous", "pseudonymous", "named"]
+    private: bool
+    revealed: bool
+    reactions: bool
+    max_notes: int
 
 
 class ContributionOut(Shape):
+    """A note. Phones only ever receive visible notes of revealed activities (and their
+    own); `hidden_reason` is for facilitators."""
+
     id: int
     activity_id: int
     body: str
     author: str | None
+    column: str
+    cluster_id: int | None
+    status: Literal["visible", "hidden"]
+    hidden_reason: str
+    reactions: int
+    edited: bool
     created_at: datetime
 
 
+class ClusterOut(Shape):
+    id: int
+    activity_id: int
+    title: str
+    position: int
+
+
 class MeOut(Shape):
+    """The participant's own view: their notes (even while private) and their +1s."""
+
     participant_id: int
     display_name: str
+    pseudonym: str
     profile: str
-    contribution_ids: list[int]
+    contributions: list[ContributionOut]
+    reacted_ids: list[int]
 
 
 class Snapshot(Shape):
@@ -67,6 +103,7 @@ class Snapshot(Shape):
     workshop: WorkshopOut
     activities: list[ActivityOut]
     contributions: list[ContributionOut]
+    clusters: list[ClusterOut]
     me: MeOut | None
 
 
@@ -85,17 +122,88 @@ class ActivityUpdatedEvent(Shape):
     activity: ActivityOut
 
 
+class ActivityRemovedEvent(Shape):
+    type: Literal["activity.removed"] = "activity.removed"
+    seq: int
+    activity_id: int
+
+
+class ActivityRevealedEvent(Shape):
+    """A private activity's notes, all shown at once."""
+
+    type: Literal["activity.revealed"] = "activity.revealed"
+    seq: int
+    activity: ActivityOut
+    contributions: list[ContributionOut]
+
+
 class ContributionCreatedEvent(Shape):
     type: Literal["contribution.created"] = "contribution.created"
     seq: int
     contribution: ContributionOut
 
 
-Event = WorkshopUpdatedEvent | ActivityUpdatedEvent | ContributionCreatedEvent
+class ContributionUpdatedEvent(Shape):
+    """Edited, moved, hidden or restored, or its +1 count changed: replace (or add) it."""
+
+    type: Literal["contribution.updated"] = "contribution.updated"
+    seq: int
+    contribution: ContributionOut
+
+
+class ContributionRemovedEvent(Shape):
+    """Withdrawn by its author; for phones also a note the facilitator hid."""
+
+    type: Literal["contribution.removed"] = "contribution.removed"
+    seq: int
+    contribution_id: int
+
+
+class ClusterUpdatedEvent(Shape):
+    type: Literal["cluster.updated"] = "cluster.updated"
+    seq: int
+    cluster: ClusterOut
+
+
+class ClusterRemovedEvent(Shape):
+    """The cluster is gone; its notes are unclustered (their own events follow)."""
+
+    type: Literal["cluster.removed"] = "cluster.removed"
+    seq: int
+    cluster_id: int
+
+
+class RedactedEvent(Shape):
+    """What a phone receives in place of an event it may not see (a note still private):
+    only the sequence number, so its sequence has no gap."""
+
+    type: Literal["redacted"] = "redacted"
+    seq: int
+
+
+Event = (
+    WorkshopUpdatedEvent
+    | ActivityUpdatedEvent
+    | ActivityRemovedEvent
+    | ActivityRevealedEvent
+    | ContributionCreatedEvent
+    | ContributionUpdatedEvent
+    | ContributionRemovedEvent
+    | ClusterUpdatedEvent
+    | ClusterRemovedEvent
+    | RedactedEvent
+)
 EVENT_TYPES: tuple[type[Shape], ...] = (
     WorkshopUpdatedEvent,
     ActivityUpdatedEvent,
+    ActivityRemovedEvent,
+    ActivityRevealedEvent,
     ContributionCreatedEvent,
+    ContributionUpdatedEvent,
+    ContributionRemovedEvent,
+    ClusterUpdatedEvent,
+    ClusterRemovedEvent,
+    RedactedEvent,
 )
 
 

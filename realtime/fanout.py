@@ -123,14 +123,20 @@ class WorkshopHub:
                 await asyncio.sleep(1.0)
                 await self.join()
                 continue
-            await self.deliver(message.get("text", ""), message.get("audience", EVERYONE))
+            await self.deliver(
+                message.get("text", ""),
+                message.get("audience", EVERYONE),
+                message.get("phone_text"),
+            )
 
-    async def deliver(self, text: str, audience: str) -> None:
+    async def deliver(self, text: str, audience: str, phone_text: str | None = None) -> None:
+        """Screens get `text`; phones (everyone's events only) `phone_text` if the event
+        has a phone version (a private note redacted), else the same text."""
         for screen in list(self.screens):
             await _send(screen, text)
         if audience != EVERYONE or not self.phones:
             return
-        self.pending.append(text)
+        self.pending.append(phone_text or text)
         if self.flush_task is None or self.flush_task.done():
             wait = self.last_flush + PHONE_BATCH_INTERVAL - time.monotonic()
             self.flush_task = asyncio.get_running_loop().create_task(self.flush_after(wait))
@@ -208,6 +214,9 @@ def _sweep_later(loop: Loop) -> None:
         _sweepers[loop] = loop.create_task(sweep())
 
 
-def message(text: str, audience: str = EVERYONE) -> dict[str, Any]:
+def message(text: str, audience: str = EVERYONE, phone_text: str | None = None) -> dict[str, Any]:
     """The channel-layer message a hub understands."""
-    return {"type": "hub.event", "text": text, "audience": audience}
+    body = {"type": "hub.event", "text": text, "audience": audience}
+    if phone_text is not None:
+        body["phone_text"] = phone_text
+    return body

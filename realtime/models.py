@@ -15,6 +15,9 @@ class WorkshopEvent(models.Model):
     type = models.CharField(max_length=60)
     # The exact JSON text sent on the wire, so a replay is byte-identical.
     payload = models.TextField()
+    # What phones receive instead, when it differs (a note still private, or hidden by
+    # the facilitator); null: the same text as `payload`.
+    phone_payload = models.TextField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

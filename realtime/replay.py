@@ -20,18 +20,22 @@ from realtime.models import WorkshopEvent
 
 
 def sync_reply(workshop_id: int, last_seq: int | None, participant: Participant | None) -> str:
-    """The JSON text of the `sync` reply for a client at `last_seq`."""
+    """The JSON text of the `sync` reply for a client at `last_seq`: a phone's (with its
+    participant) or a facilitator's screen (without)."""
     current = Workshop.objects.values_list("last_seq", flat=True).get(pk=workshop_id)
     if last_seq is not None and last_seq <= current:
         missing = current - last_seq
         if missing <= settings.REPLAY_MAX_EVENTS:
-            payloads = list(
+            rows = (
                 WorkshopEvent.objects.filter(
                     workshop_id=workshop_id, seq__gt=last_seq, seq__lte=current
                 )
                 .order_by("seq")
-                .values_list("payload", flat=True)
+                .values_list("payload", "phone_payload")
             )
+            # Phones get each event's phone version where it has one (realtime.broadcast).
+            phone = participant is not None
+            payloads = [(phone and phone_payload) or payload for payload, phone_payload in rows]
             if len(payloads) == missing:
                 # Logged payloads are already the wire JSON: splice them in unchanged.
                 return (

@@ -47,13 +47,17 @@ class _DropCounter:
 drops = _DropCounter()
 
 
-async def send_now(group: str, text: str, audience: str = EVERYONE) -> None:
+async def send_now(
+    group: str, text: str, audience: str = EVERYONE, phone_text: str | None = None
+) -> None:
     """One bounded send to the hubs of a group; failures are counted, never raised."""
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        await asyncio.wait_for(layer.group_send(group, message(text, audience)), SEND_TIMEOUT)
+        await asyncio.wait_for(
+            layer.group_send(group, message(text, audience, phone_text)), SEND_TIMEOUT
+        )
     except Exception as exc:  # Redis down, hung or full: resync heals it
         drops.drop(type(exc).__name__)
 
@@ -62,21 +66,21 @@ class _LoopSender:
     """The ordered send queue of one event loop."""
 
     def __init__(self) -> None:
-        self.queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue(QUEUE_LIMIT)
+        self.queue: asyncio.Queue[tuple[str, str, str | None]] = asyncio.Queue(QUEUE_LIMIT)
         self.task: asyncio.Task[None] | None = None
 
-    def put(self, group: str, text: str) -> None:
+    def put(self, group: str, text: str, phone_text: str | None) -> None:
         if self.task is None or self.task.done():
             self.task = asyncio.get_running_loop().create_task(self.run())
         try:
-            self.queue.put_nowait((group, text))
+            self.queue.put_nowait((group, text, phone_text))
         except asyncio.QueueFull:
             drops.drop("send queue full")
 
     async def run(self) -> None:
         while True:
-            group, text = await self.queue.get()
-            await send_now(group, text)
+            group, text, phone_text = await self.queue.get()
+            await send_now(group, text, EVERYONE, phone_text)
 
 
 _senders: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopSender]" = (
@@ -84,11 +88,11 @@ _senders: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopSender]" = 
 )
 
 
-def _put(loop: asyncio.AbstractEventLoop, group: str, text: str) -> None:
+def _put(loop: asyncio.AbstractEventLoop, group: str, text: str, phone_text: str | None) -> None:
     sender = _senders.get(loop)
     if sender is None:
         sender = _senders[loop] = _LoopSender()
-    sender.put(group, text)
+    sender.put(group, text, phone_text)
 
 
 def _event_loop_for_this_thread() -> asyncio.AbstractEventLoop | None:
@@ -102,10 +106,10 @@ def _event_loop_for_this_thread() -> asyncio.AbstractEventLoop | None:
     return loop if loop is not None and loop.is_running() else None
 
 
-def enqueue(group: str, text: str) -> None:
-    """Send a message to a group soon, in order, without waiting for the channel layer."""
+def enqueue(group: str, text: str, phone_text: str | None = None) -> None:
+    """Send an event to a group soon, in order, without waiting for the channel layer."""
     loop = _event_loop_for_this_thread()
     if loop is None:  # no event loop at all: a management command or a plain script
-        async_to_sync(send_now)(group, text)
+        async_to_sync(send_now)(group, text, EVERYONE, phone_text)
         return
-    loop.call_soon_threadsafe(_put, loop, group, text)
+    loop.call_soon_threadsafe(_put, loop, group, text, phone_text)

@@ -52,6 +52,8 @@ def test_a_closed_workshop_accepts_no_new_participant(facilitator, live_workshop
 
 def test_posting_an_idea_logs_a_typed_event_with_the_next_sequence(live_workshop, participant):
     activity = live_workshop.current_activity
+    activity.identity = "named"
+    activity.save()
     outcome = actions.contribution_create(
         participant=participant, activity_id=activity.pk, body="  Moins de papiers  "
     )

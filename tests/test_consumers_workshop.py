@@ -335,7 +335,7 @@ async def test_a_phone_too_far_behind_gets_a_snapshot_with_its_own_ideas(
     snapshot = reply["snapshot"]
     assert snapshot["seq"] == reply["seq"]
     assert [c["body"] for c in snapshot["contributions"]] == ["Idée 0", "Idée 1", "Idée 2"]
-    assert len(snapshot["me"]["contribution_ids"]) == 3
+    assert len(snapshot["me"]["contributions"]) == 3
     await phone.disconnect()
 
 

@@ -1,5 +1,6 @@
 """The event contract: every event type is emitted by some action with exactly its
-declared shape, and applying the logged events to an old snapshot gives the new one."""
+declared shape, and applying the logged events to an old snapshot gives the new one,
+for a facilitator's screen and for a phone (which sees redacted events)."""
 
 import json
 from collections.abc import Callable
@@ -7,12 +8,21 @@ from collections.abc import Callable
 import pytest
 
 from ateliers import actions as workshop_actions
+from ateliers import agenda
 from ateliers.selectors import workshop_snapshot
-from participation import actions
+from participation import actions, moderation
+from participation.models import Contribution
 from realtime.events import (
     EVENT_TYPES,
+    ActivityRemovedEvent,
+    ActivityRevealedEvent,
     ActivityUpdatedEvent,
+    ClusterRemovedEvent,
+    ClusterUpdatedEvent,
     ContributionCreatedEvent,
+    ContributionRemovedEvent,
+    ContributionUpdatedEvent,
+    RedactedEvent,
     SyncReply,
     WorkshopUpdatedEvent,
 )
@@ -24,30 +34,88 @@ pytestmark = pytest.mark.django_db
 
 def start(facilitator, workshop) -> None:
     workshop_actions.workshop_start(user=facilitator, workshop_id=workshop.pk)
+    workshop.refresh_from_db()
 
 
 def close_contributions(facilitator, workshop) -> None:
     start(facilitator, workshop)
-    workshop.refresh_from_db()
     workshop_actions.activity_close(
         user=facilitator, workshop_id=workshop.pk, activity_id=workshop.current_activity_id
     )
 
 
-def post_idea(facilitator, workshop) -> None:
-    start(facilitator, workshop)
-    workshop.refresh_from_db()
-    participant = actions.participant_join(workshop=workshop, device_token="t", profile="agent")
-    actions.contribution_create(
-        participant=participant, activity_id=workshop.current_activity_id, body="Idée"
+def post_idea(facilitator, workshop, body: str = "Idée") -> Contribution:
+    if workshop.state == "draft":
+        start(facilitator, workshop)
+    participant = actions.participant_join(
+        workshop=workshop, device_token=f"t-{body}", profile="agent"
     )
+    outcome = actions.contribution_create(
+        participant=participant, activity_id=workshop.current_activity_id, body=body
+    )
+    return Contribution.objects.get(pk=outcome.result["contribution_id"])
+
+
+def remove_activity(facilitator, workshop) -> None:
+    added = agenda.activity_add(user=facilitator, workshop_id=workshop.pk, title="En trop")
+    agenda.activity_delete(
+        user=facilitator, workshop_id=workshop.pk, activity_id=added.result["activity_id"]
+    )
+
+
+def reveal(facilitator, workshop) -> None:
+    activity = workshop.activities.get()
+    activity.private = True
+    activity.save()
+    post_idea(facilitator, workshop)
+    moderation.activity_reveal(user=facilitator, workshop_id=workshop.pk, activity_id=activity.pk)
+
+
+def hide_idea(facilitator, workshop) -> None:
+    note = post_idea(facilitator, workshop)
+    moderation.contribution_hide(
+        user=facilitator, workshop_id=workshop.pk, contribution_id=note.pk, reason="Hors sujet"
+    )
+
+
+def withdraw_idea(facilitator, workshop) -> None:
+    note = post_idea(facilitator, workshop)
+    actions.contribution_withdraw(participant=note.participant, contribution_id=note.pk)
+
+
+def make_and_delete_cluster(facilitator, workshop) -> None:
+    note = post_idea(facilitator, workshop)
+    made = moderation.cluster_create(
+        user=facilitator,
+        workshop_id=workshop.pk,
+        activity_id=note.activity_id,
+        title="Accueil",
+        contribution_ids=[note.pk],
+    )
+    moderation.cluster_delete(
+        user=facilitator, workshop_id=workshop.pk, cluster_id=made.result["cluster_id"]
+    )
+
+
+def post_private_idea(facilitator, workshop) -> None:
+    activity = workshop.activities.get()
+    activity.private = True
+    activity.save()
+    post_idea(facilitator, workshop)
 
 
 # One action that emits each event type. A new event type without an entry fails below.
 TRIGGERS: dict[type, Callable] = {
     WorkshopUpdatedEvent: start,
     ActivityUpdatedEvent: close_contributions,
+    ActivityRemovedEvent: remove_activity,
+    ActivityRevealedEvent: reveal,
     ContributionCreatedEvent: post_idea,
+    ContributionUpdatedEvent: hide_idea,
+    ContributionRemovedEvent: withdraw_idea,
+    ClusterUpdatedEvent: make_and_delete_cluster,
+    ClusterRemovedEvent: make_and_delete_cluster,
+    RedactedEvent: post_private_idea,
 }
 
 
@@ -57,11 +125,13 @@ def test_every_event_type_is_emitted_with_its_declared_shape(facilitator, worksh
     assert trigger is not None, f"no test triggers {event_class.__name__}: add one to TRIGGERS"
     trigger(facilitator, workshop)
     type_name = event_class.model_fields["type"].default
-    logged = WorkshopEvent.objects.filter(workshop=workshop, type=type_name)
-    assert logged.exists()
-    for row in logged:
-        event = event_class.model_validate_json(row.payload)  # extra="forbid": exact shape
-        assert event.seq == row.seq
+    rows = WorkshopEvent.objects.filter(workshop=workshop)
+    texts = [(r.seq, t) for r in rows for t in (r.payload, r.phone_payload) if t]
+    found = [(seq, t) for seq, t in texts if json.loads(t)["type"] == type_name]
+    assert found, f"{type_name} was not emitted"
+    for seq, text in found:
+        event = event_class.model_validate_json(text)  # extra="forbid": exact shape
+        assert event.seq == seq
 
 
 def test_sequence_numbers_are_gapless_per_workshop(facilitator, workshop):
@@ -70,42 +140,141 @@ def test_sequence_numbers_are_gapless_per_workshop(facilitator, workshop):
     assert sorted(seqs) == list(range(1, len(seqs) + 1))
 
 
+def _upsert(items: list[dict], item: dict) -> list[dict]:
+    if any(i["id"] == item["id"] for i in items):
+        return [item if i["id"] == item["id"] else i for i in items]
+    return [*items, item]
+
+
 def apply(state: dict, event: dict) -> dict:
     """A reference client: what static/cocon/board.js does with each event."""
     state = json.loads(json.dumps(state))
-    if event["type"] == "workshop.updated":
+    kind = event["type"]
+    if kind == "workshop.updated":
         state["workshop"] = event["workshop"]
-    elif event["type"] == "activity.updated":
-        state["activities"] = [
-            event["activity"] if a["id"] == event["activity"]["id"] else a
-            for a in state["activities"]
+    elif kind in ("activity.updated", "activity.revealed"):
+        state["activities"] = _upsert(state["activities"], event["activity"])
+        for note in event.get("contributions", []):
+            state["contributions"] = _upsert(state["contributions"], note)
+    elif kind == "activity.removed":
+        state["activities"] = [a for a in state["activities"] if a["id"] != event["activity_id"]]
+    elif kind in ("contribution.created", "contribution.updated"):
+        state["contributions"] = _upsert(state["contributions"], event["contribution"])
+    elif kind == "contribution.removed":
+        state["contributions"] = [
+            c for c in state["contributions"] if c["id"] != event["contribution_id"]
         ]
-    elif event["type"] == "contribution.created" and all(
-        c["id"] != event["contribution"]["id"] for c in state["contributions"]
-    ):
-        state["contributions"].append(event["contribution"])
+    elif kind == "cluster.updated":
+        state["clusters"] = _upsert(state["clusters"], event["cluster"])
+    elif kind == "cluster.removed":
+        state["clusters"] = [c for c in state["clusters"] if c["id"] != event["cluster_id"]]
     state["seq"] = event["seq"]
     return state
 
 
-def test_events_applied_to_a_stale_snapshot_equal_a_fresh_snapshot(facilitator, workshop):
-    stale = json.loads(workshop_snapshot(workshop.pk).model_dump_json())
-    post_idea(facilitator, workshop)
-    workshop.refresh_from_db()
-    other = actions.participant_join(workshop=workshop, device_token="u", profile="usager")
-    actions.contribution_create(
-        participant=other, activity_id=workshop.current_activity_id, body="Deuxième"
+def _normalise(snapshot: dict) -> dict:
+    """Order-free comparison: a client keys everything by id."""
+    del snapshot["server_time"]  # when it was built, not state
+    snapshot.pop("me", None)  # the phone's own notes come from acks, checked elsewhere
+    for key in ("activities", "contributions", "clusters"):
+        snapshot[key] = sorted(snapshot[key], key=lambda item: item["id"])
+    return snapshot
+
+
+def a_busy_session(facilitator, workshop) -> None:
+    """Every kind of change: notes posted, edited, hidden, restored, withdrawn, +1'd,
+    clustered; a private activity filled then revealed; the agenda edited."""
+    first = post_idea(facilitator, workshop, "Première")
+    second = post_idea(facilitator, workshop, "Deuxième")
+    third = post_idea(facilitator, workshop, "Troisième")
+    activity = first.activity
+    agenda.activity_update(
+        user=facilitator,
+        workshop_id=workshop.pk,
+        activity_id=activity.pk,
+        title=activity.title,
+        prompt=activity.prompt,
+        columns=[],
+        identity=activity.identity,
+        private=False,
+        reactions=True,
+        max_notes=activity.max_notes,
     )
-    workshop_actions.activity_close(
-        user=facilitator, workshop_id=workshop.pk, activity_id=workshop.current_activity_id
+    actions.contribution_update(
+        participant=first.participant, contribution_id=first.pk, body="Première, revue"
+    )
+    actions.reaction_set(participant=second.participant, contribution_id=first.pk, on=True)
+    moderation.contribution_hide(
+        user=facilitator, workshop_id=workshop.pk, contribution_id=second.pk, reason="Doublon"
+    )
+    moderation.contribution_hide(
+        user=facilitator, workshop_id=workshop.pk, contribution_id=third.pk, reason="Erreur"
+    )
+    moderation.contribution_restore(
+        user=facilitator, workshop_id=workshop.pk, contribution_id=third.pk
+    )
+    made = moderation.cluster_create(
+        user=facilitator,
+        workshop_id=workshop.pk,
+        activity_id=activity.pk,
+        title="Accueil",
+        contribution_ids=[first.pk, third.pk],
+    )
+    moderation.cluster_rename(
+        user=facilitator,
+        workshop_id=workshop.pk,
+        cluster_id=made.result["cluster_id"],
+        title="Hall",
+    )
+    moderation.contribution_spotlight(
+        user=facilitator, workshop_id=workshop.pk, contribution_id=third.pk
+    )
+    withdrawn = post_idea(facilitator, workshop, "Retirée")
+    actions.contribution_withdraw(participant=withdrawn.participant, contribution_id=withdrawn.pk)
+    private = agenda.activity_add(
+        user=facilitator, workshop_id=workshop.pk, title="Privé", private=True
+    ).result["activity_id"]
+    workshop_actions.agenda_goto(user=facilitator, workshop_id=workshop.pk, activity_id=private)
+    workshop.refresh_from_db()
+    secret = post_idea(facilitator, workshop, "Secrète")
+    post_idea(facilitator, workshop, "Masquée avant révélation")
+    actions.contribution_update(
+        participant=secret.participant, contribution_id=secret.pk, body="Secrète, revue"
+    )
+    moderation.activity_reveal(user=facilitator, workshop_id=workshop.pk, activity_id=private)
+    spare = agenda.activity_add(user=facilitator, workshop_id=workshop.pk, title="En trop")
+    agenda.activity_move(user=facilitator, workshop_id=workshop.pk, activity_id=private, offset=1)
+    agenda.activity_delete(
+        user=facilitator, workshop_id=workshop.pk, activity_id=spare.result["activity_id"]
     )
     workshop_actions.timer_start(user=facilitator, workshop_id=workshop.pk, seconds=90)
 
-    reply = SyncReply.model_validate_json(sync_reply(workshop.pk, stale["seq"], None))
+
+@pytest.mark.parametrize("audience", ["screen", "phone"])
+def test_events_applied_to_a_stale_snapshot_equal_a_fresh_snapshot(facilitator, workshop, audience):
+    watcher = actions.participant_join(workshop=workshop, device_token="watch", profile="usager")
+    viewer = watcher if audience == "phone" else None
+    stale = json.loads(workshop_snapshot(workshop.pk, viewer).model_dump_json())
+    a_busy_session(facilitator, workshop)
+
+    reply = SyncReply.model_validate_json(sync_reply(workshop.pk, stale["seq"], viewer))
     assert reply.mode == "events"
     state = stale
     for event in reply.events:
         state = apply(state, event)
-    fresh = json.loads(workshop_snapshot(workshop.pk).model_dump_json())
-    del state["server_time"], fresh["server_time"]  # when each was built, not state
-    assert state == fresh
+    fresh = json.loads(workshop_snapshot(workshop.pk, viewer).model_dump_json())
+    assert _normalise(state) == _normalise(fresh)
+
+
+def test_a_phone_never_receives_a_private_or_hidden_note_or_a_hiding_reason(facilitator, workshop):
+    watcher = actions.participant_join(workshop=workshop, device_token="watch", profile="usager")
+    a_busy_session(facilitator, workshop)
+    reply = sync_reply(workshop.pk, 0, watcher)
+    assert "Doublon" not in reply and "Erreur" not in reply  # hiding reasons
+    events = SyncReply.model_validate_json(reply).events
+    bodies = [e["contribution"]["body"] for e in events if "contribution" in e]
+    # Posted while private, edited before the reveal: only the revealed text shows.
+    assert "Secrète" not in bodies
+    assert "Secrète, revue" in json.dumps(events, ensure_ascii=False)
+    screen_reply = sync_reply(workshop.pk, 0, None)
+    assert "Doublon" in screen_reply and '"Secrète"' in screen_reply

@@ -6,15 +6,22 @@ export class WorkshopState {
   constructor() {
     this.workshop = null;
     this.activities = new Map();
-    this.contributions = new Map();
-    this.mine = new Set();
+    this.contributions = new Map(); // the notes this client may show on the board
+    this.clusters = new Map();
+    this.own = new Map(); // a phone's own notes, private ones included
+    this.reacted = new Set(); // notes this phone gave a +1
   }
   loadSnapshot(snapshot) {
     this.workshop = snapshot.workshop;
     this.activities = new Map(snapshot.activities.map((a) => [a.id, a]));
     this.contributions = new Map(snapshot.contributions.map((c) => [c.id, c]));
-    if (snapshot.me) this.mine = new Set(snapshot.me.contribution_ids);
+    this.clusters = new Map((snapshot.clusters || []).map((c) => [c.id, c]));
+    if (snapshot.me) {
+      this.own = new Map(snapshot.me.contributions.map((c) => [c.id, c]));
+      this.reacted = new Set(snapshot.me.reacted_ids);
+    }
   }
+  /** Apply one domain event; idempotent, keyed by id. */
   apply(event) {
     switch (event.type) {
       case "workshop.updated":
@@ -23,20 +30,64 @@ export class WorkshopState {
       case "activity.updated":
         this.activities.set(event.activity.id, event.activity);
         break;
+      case "activity.removed":
+        this.activities.delete(event.activity_id);
+        break;
+      case "activity.revealed":
+        this.activities.set(event.activity.id, event.activity);
+        for (const contribution of event.contributions) this.setNote(contribution);
+        break;
       case "contribution.created":
-        this.contributions.set(event.contribution.id, event.contribution);
+      case "contribution.updated":
+        this.setNote(event.contribution);
+        break;
+      case "contribution.removed":
+        this.contributions.delete(event.contribution_id);
+        break;
+      case "cluster.updated":
+        this.clusters.set(event.cluster.id, event.cluster);
+        break;
+      case "cluster.removed":
+        this.clusters.delete(event.cluster_id);
         break;
       default:
-        break; // an event from a newer server: ignore what we cannot show
+        break; // "redacted", or an event from a newer server: nothing to show
     }
+  }
+  setNote(contribution) {
+    this.contributions.set(contribution.id, contribution);
+    if (this.own.has(contribution.id)) this.own.set(contribution.id, contribution);
+  }
+  /** The author's copy of their note, from an ack (shown even while private). */
+  setOwn(contribution) {
+    this.own.set(contribution.id, contribution);
+    const activity = this.activities.get(contribution.activity_id);
+    const hiddenFromRoom = activity && activity.private && !activity.revealed;
+    if (!hiddenFromRoom && contribution.status === "visible") this.contributions.set(contribution.id, contribution);
+  }
+  forgetOwn(id) {
+    this.own.delete(id);
+    this.contributions.delete(id);
   }
   currentActivity() {
     return this.workshop ? this.activities.get(this.workshop.current_activity_id) || null : null;
   }
+  /** The activities in agenda order. */
+  agenda() {
+    return Array.from(this.activities.values()).sort((a, b) => a.position - b.position);
+  }
+  /** The current activity's notes (all of them on a screen, hidden ones included). */
   board() {
     const activity = this.currentActivity();
     const all = Array.from(this.contributions.values());
     return activity ? all.filter((c) => c.activity_id === activity.id) : all;
+  }
+  /** The current activity's clusters, in order. */
+  boardClusters() {
+    const activity = this.currentActivity();
+    return Array.from(this.clusters.values())
+      .filter((c) => activity && c.activity_id === activity.id)
+      .sort((a, b) => a.position - b.position || a.id - b.id);
   }
 }
 
