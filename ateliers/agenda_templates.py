@@ -83,8 +83,9 @@ DEFAULT_TEMPLATE = "ideation"
 
 
 def clean_columns(labels: list[str], existing: list[dict[str, str]]) -> list[dict[str, str]]:
-    """New column labels for an activity: existing columns keep their keys by position
-    (renaming one keeps its notes in it), new ones get fresh keys."""
+    """New column labels for an activity. A label already there keeps its key; a new
+    label at the place of a label that is gone takes its key (a rename keeps its notes);
+    any other label gets a fresh key."""
     labels = [label.strip() for label in labels if label.strip()]
     if len(labels) > MAX_COLUMNS:
         raise InvalidInput(_("%(n)d colonnes au plus.") % {"n": MAX_COLUMNS})
@@ -94,15 +95,19 @@ def clean_columns(labels: list[str], existing: list[dict[str, str]]) -> list[dic
         )
     if len(set(labels)) != len(labels):
         raise InvalidInput(_("Deux colonnes ne peuvent pas porter le même nom."))
+    by_label = {c["label"]: c["key"] for c in existing}
+    claimed = {by_label[label] for label in labels if label in by_label}
     used = {int(c["key"][1:]) for c in existing if c["key"][1:].isdigit()}
     next_key = max(used, default=0) + 1
     columns = []
     for index, label in enumerate(labels):
-        if index < len(existing):
-            columns.append({"key": existing[index]["key"], "label": label})
-        else:
-            columns.append({"key": f"c{next_key}", "label": label})
-            next_key += 1
+        key = by_label.get(label)
+        if key is None and index < len(existing) and existing[index]["key"] not in claimed:
+            key = existing[index]["key"]
+            claimed.add(key)
+        if key is None:
+            key, next_key = f"c{next_key}", next_key + 1
+        columns.append({"key": key, "label": label})
     return columns
 
 
