@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from ateliers.models import Challenge
+from ateliers.agenda_templates import DEFAULT_TEMPLATE, MAX_COLUMNS, TEMPLATES
+from ateliers.models import MAX_NOTES_LIMIT, Challenge, Identity
 
 
 class DsfrForm(DsfrBaseForm):
@@ -87,9 +88,68 @@ class WorkshopForm(DsfrForm):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+    template = forms.ChoiceField(
+        label=_("Déroulé de départ"),
+        choices=[(key, f"{t.label} — {t.description}") for key, t in TEMPLATES.items()],
+        initial=DEFAULT_TEMPLATE,
+        widget=forms.RadioSelect,
+        help_text=_("Le déroulé reste modifiable avant et pendant l'atelier."),
+    )
     prompt = forms.CharField(
         label=_("Question posée aux participant·es"),
         max_length=300,
         required=False,
-        help_text=_("Ex. « Qu'est-ce qui vous complique la démarche aujourd'hui ? »"),
+        help_text=_(
+            "Remplace la consigne de la première activité. "
+            "Ex. « Qu'est-ce qui vous complique la démarche aujourd'hui ? »"
+        ),
     )
+
+
+class ActivityForm(DsfrForm):
+    """An ideation board's wording and settings (ateliers.agenda checks the rules)."""
+
+    title = forms.CharField(label=_("Titre de l'activité"), max_length=200)
+    prompt = forms.CharField(label=_("Consigne"), max_length=300, required=False)
+    columns = forms.CharField(
+        label=_("Colonnes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Une par ligne (%(n)d au plus), ex. « Irritants » puis « Idées ». "
+            "Laisser vide pour un tableau sans colonnes."
+        )
+        % {"n": MAX_COLUMNS},
+    )
+    identity = forms.ChoiceField(
+        label=_("Signature des contributions"),
+        choices=Identity.choices,
+        initial=Identity.ANONYMOUS,
+        widget=forms.RadioSelect,
+        help_text=_("Annoncée aux participant·es avant qu'ils écrivent."),
+    )
+    private = forms.BooleanField(
+        label=_("Mode privé : contributions masquées jusqu'à leur révélation"), required=False
+    )
+    reactions = forms.BooleanField(label=_("Autoriser les réactions +1"), required=False)
+    max_notes = forms.IntegerField(
+        label=_("Contributions par personne au plus"),
+        min_value=1,
+        max_value=MAX_NOTES_LIMIT,
+        initial=10,
+    )
+
+    def clean_columns(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["columns"].splitlines() if line.strip()]
+
+    @classmethod
+    def initial_for(cls, activity) -> dict:
+        return {
+            "title": activity.title,
+            "prompt": activity.prompt,
+            "columns": "\n".join(c["label"] for c in activity.columns),
+            "identity": activity.identity,
+            "private": activity.private,
+            "reactions": activity.reactions,
+            "max_notes": activity.max_notes,
+        }

@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ateliers import actions
+from ateliers import actions, agenda
 from ateliers.errors import DomainError
-from ateliers.forms import ChallengeForm, WorkshopForm
+from ateliers.forms import ActivityForm, ChallengeForm, WorkshopForm
 from ateliers.join_codes import display_join_code
-from ateliers.models import Challenge, Workshop
+from ateliers.models import Activity, Challenge, Workshop
 from ateliers.permissions import can_facilitate, can_manage_challenge
 from ateliers.qr import join_url, qr_svg
 from participation.forms import JoinCodeForm
@@ -145,3 +145,68 @@ def workshop_moderate(request: HttpRequest, pk: int) -> HttpResponse:
         "ateliers/moderate.html",
         {"workshop": workshop, "timer_choices": [1, 2, 3, 5, 10, 15, 20, 30]},
     )
+
+
+# The agenda ---------------------------------------------------------------------------------
+
+
+def _activity_form_page(
+    request: HttpRequest, workshop: Workshop, activity: Activity | None
+) -> HttpResponse:
+    initial = ActivityForm.initial_for(activity) if activity else None
+    form = ActivityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if activity is None:
+                agenda.activity_add(user=request.user, workshop_id=workshop.pk, **form.cleaned_data)
+                messages.success(request, _("L'activité a été ajoutée au déroulé."))
+            else:
+                agenda.activity_update(
+                    user=request.user,
+                    workshop_id=workshop.pk,
+                    activity_id=activity.pk,
+                    **form.cleaned_data,
+                )
+                messages.success(request, _("L'activité a été modifiée."))
+            return redirect("workshop_detail", pk=workshop.pk)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(
+        request,
+        "ateliers/activity_form.html",
+        {"form": form, "workshop": workshop, "activity": activity},
+    )
+
+
+@login_required
+def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _activity_form_page(request, _workshop_for(request, pk), None)
+
+
+@login_required
+def activity_edit(request: HttpRequest, pk: int, activity_id: int) -> HttpResponse:
+    workshop = _workshop_for(request, pk)
+    activity = get_object_or_404(Activity, pk=activity_id, workshop=workshop)
+    return _activity_form_page(request, workshop, activity)
+
+
+@login_required
+@require_POST
+def activity_change(request: HttpRequest, pk: int, activity_id: int, change: str) -> HttpResponse:
+    """Move an activity up or down the agenda, or delete it."""
+    workshop = _workshop_for(request, pk)
+    try:
+        if change == "delete":
+            agenda.activity_delete(
+                user=request.user, workshop_id=workshop.pk, activity_id=activity_id
+            )
+        else:
+            agenda.activity_move(
+                user=request.user,
+                workshop_id=workshop.pk,
+                activity_id=activity_id,
+                offset=-1 if change == "up" else 1,
+            )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("workshop_detail", pk=workshop.pk)

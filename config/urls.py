@@ -38,6 +38,21 @@ urlpatterns = [
     ),
     path("ateliers/<int:pk>/ecran/", ateliers_views.workshop_screen, name="workshop_screen"),
     path("ateliers/<int:pk>/animer/", ateliers_views.workshop_moderate, name="workshop_moderate"),
+    path("ateliers/<int:pk>/activites/nouvelle/", ateliers_views.activity_add, name="activity_add"),
+    path(
+        "ateliers/<int:pk>/activites/<int:activity_id>/",
+        ateliers_views.activity_edit,
+        name="activity_edit",
+    ),
+    *[
+        path(
+            f"ateliers/<int:pk>/activites/<int:activity_id>/{slug}/",
+            ateliers_views.activity_change,
+            {"change": change},
+            name=f"activity_{change}",
+        )
+        for slug, change in (("monter", "up"), ("descendre", "down"), ("supprimer", "delete"))
+    ],
     path("rejoindre/", participation_views.join, name="join"),
     path("rejoindre/<str:code>/", participation_views.join_workshop, name="join_workshop"),
     path("participer/<int:workshop_id>/", participation_views.participate, name="participate"),

@@ -31,7 +31,12 @@ def test_a_facilitator_creates_a_challenge_then_a_workshop_from_pages(client, fa
 
     response = client.post(
         reverse("workshop_create", kwargs={"pk": challenge.pk}),
-        {"title": "Atelier du 3 mars", "place": "Nevers", "prompt": "Vos irritants ?"},
+        {
+            "title": "Atelier du 3 mars",
+            "place": "Nevers",
+            "prompt": "Vos irritants ?",
+            "template": "ideation",
+        },
     )
     workshop = Workshop.objects.get()
     assert response["Location"] == reverse("workshop_detail", kwargs={"pk": workshop.pk})

@@ -47,6 +47,7 @@ class Command(BaseCommand):
                 challenge=challenge,
                 title="Atelier usagers et agents — démonstration",
                 place="Salle du conseil",
+                template="ideation_vote",
                 prompt="Qu'est-ce qui vous complique la demande aujourd'hui ?",
             )
         self.print_urls(base_url.rstrip("/"), workshop)
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             f"  Login (facilitator)   {base}/connexion/",
             f"                        user: {DEMO_USERNAME}   password: {DEMO_PASSWORD}",
             f"  Big screen            {base}/ateliers/{workshop.pk}/ecran/",
+            f"  Facilitation (tablet) {base}/ateliers/{workshop.pk}/animer/",
             f"  Workshop page         {base}/ateliers/{workshop.pk}/",
             f"  Phone join page       {base}/rejoindre/   code: {code}",
             f"  Phone direct link     {base}/rejoindre/{workshop.join_code}/",
