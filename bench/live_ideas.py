@@ -44,6 +44,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from moderator import Moderator  # bench/moderator.py: this script's folder is on the path
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.typing import Origin
@@ -53,8 +54,24 @@ SESSION_COOKIE = "sessionid"  # settings.SESSION_COOKIE_NAME (Django's default)
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 IDEA_KEY = re.compile(r"^\[([\w-]+)\]")  # every body starts with "[<key>]"
-DOMAIN_EVENTS = frozenset({"contribution.created", "workshop.updated", "activity.updated"})
-CREATED = "contribution.created"
+DOMAIN_EVENTS = frozenset(
+    {
+        "workshop.updated",
+        "activity.updated",
+        "activity.removed",
+        "activity.revealed",
+        "contribution.created",
+        "contribution.updated",
+        "contribution.removed",
+        "cluster.updated",
+        "cluster.removed",
+        "redacted",
+    }
+)
+CREATED, UPDATED = "contribution.created", "contribution.updated"
+REVEALED, REMOVED = "activity.revealed", "contribution.removed"
+# Events whose notes are not at the head of the text: phones parse these in full.
+PARSED_EVENTS = re.compile(r'"type": ?"(?:activity\.revealed|contribution\.removed)"')
 # Phones outside the sample do not parse events: pydantic writes `type`, then `seq`, then
 # the contribution's `id` first (the reference server adds spaces). A body cannot fake a
 # match: its quotes are escaped.
@@ -557,6 +574,7 @@ class Screen(Link):
         self.reordered = 0  # ideas applied from a sync reply that had arrived live, early
         self.presence_messages = 0
         self.last_presence: dict[str, Any] | None = None
+        self.note_ids: list[int] = []  # notes of this run, in the order shown (moderator)
 
     async def on_raw(self, raw: str, at: float) -> None:
         message = json.loads(raw)
@@ -599,6 +617,7 @@ class Screen(Link):
         if idea is not None and idea.screen_at is None:
             idea.screen_at = at
             idea.screen_via_sync = via_sync
+            self.note_ids.append(contribution["id"])
 
 
 class Phone(Link):
@@ -610,19 +629,15 @@ class Phone(Link):
         self.join_s: float | None = None
         self.board: set[int] = set()  # contribution ids shown
         self.live_created = 0  # contribution.created received live (batches), repeats too
+        self.revealed_at: float | None = None  # when a private board's reveal arrived
         self.seen: dict[str, float] = {}  # sample phones: idea key -> applied
 
     async def on_raw(self, raw: str, at: float) -> None:
         match = MESSAGE_TYPE.match(raw)
         kind = match.group(1) if match else ""
         if kind == "batch" or kind in DOMAIN_EVENTS:  # phones get batches (fanout.py)
-            if self.sample:
-                message = json.loads(raw)
-                events = [self.event_of(e) for e in message.get("events", [message])]
-                for event in events:
-                    if event[1] == CREATED:
-                        self.live_created += 1
-                    self.receive_event(event, at)
+            if self.sample or PARSED_EVENTS.search(raw):
+                self.receive_parsed_events(raw, at)
             else:
                 self.receive_raw_events(raw, at)
             return
@@ -637,6 +652,13 @@ class Phone(Link):
             self.run.pongs += 1
             self.note_known(message.get("seq") or 0)
 
+    def receive_parsed_events(self, raw: str, at: float) -> None:
+        message = json.loads(raw)
+        for event in (self.event_of(e) for e in message.get("events", [message])):
+            if event[1] == CREATED:
+                self.live_created += 1
+            self.receive_event(event, at)
+
     def receive_raw_events(self, raw: str, at: float) -> None:
         """The hot path (every phone, every batch) without parsing: events that follow
         on are applied inline; anything else takes the general path (buffer, gap)."""
@@ -648,7 +670,7 @@ class Phone(Link):
             if name == CREATED:
                 self.live_created += 1
             if self.syncing or self.buffered or self.last_seq is None or seq != self.last_seq + 1:
-                self.receive_event((seq, name, (int(cid), None) if cid else None), at)
+                self.receive_event((seq, name, [(int(cid), None)] if cid else None), at)
                 continue
             self.last_seq = seq
             if seq > self.known_seq:
@@ -666,19 +688,32 @@ class Phone(Link):
 
     def event_of(self, event: dict[str, Any]) -> Event:
         kind = event.get("type", "")
-        payload = None
-        if kind == CREATED:
+        payload: Any = None
+        if kind in (CREATED, UPDATED):
             contribution = event["contribution"]
-            payload = (contribution["id"], idea_key(contribution.get("body", "")))
+            payload = [(contribution["id"], idea_key(contribution.get("body", "")))]
+        elif kind == REVEALED:
+            payload = [(c["id"], idea_key(c.get("body", ""))) for c in event["contributions"]]
+        elif kind == REMOVED:
+            payload = event["contribution_id"]
         return event["seq"], kind, payload
 
     def apply(self, event: Event, at: float, via_sync: bool) -> None:
-        if event[1] != CREATED or event[2] is None:
+        kind, payload = event[1], event[2]
+        if kind == REVEALED and self.revealed_at is None:
+            self.revealed_at = at
+        if kind == REMOVED:
+            self.board.discard(payload)
             return
-        contribution_id, key = event[2]
-        self.board.add(contribution_id)
-        if self.sample and key is not None and key not in self.seen:
-            self.seen[key] = at
+        if kind not in (CREATED, UPDATED, REVEALED) or payload is None:
+            return
+        for item in payload:
+            if not isinstance(item, tuple):  # from the raw path: (id, None)
+                item = (item, None)
+            contribution_id, key = item
+            self.board.add(contribution_id)
+            if self.sample and key is not None and key not in self.seen:
+                self.seen[key] = at
 
     def apply_snapshot(self, snapshot: dict[str, Any], at: float) -> None:
         contributions = snapshot.get("contributions") or []
@@ -1062,6 +1097,18 @@ async def run_bench(args: argparse.Namespace) -> dict[str, Any]:
         side.append(asyncio.create_task(storm(connected, run, phases, args)))
     if args.fault:
         side.append(asyncio.create_task(run_faults(connected, run, phases, args)))
+    moderator = None
+    if args.moderate:
+        # On its own socket (the tablet page), on the last server, beside the big screen.
+        moderator = Moderator(
+            lambda: open_socket(args.url[-1], args.workshop_id, "screen", screen.cookie),
+            args.activity_id,
+            screen.note_ids,
+            every=args.moderate_every,
+            reveal_at=args.reveal_at,
+            seed=args.seed + 3,
+        )
+        side.append(asyncio.create_task(moderator.run(args.duration)))
     await send_ideas(connected, run, args.activity_id, args.rate, args.duration, args.seed)
     sending_done = now()
     with contextlib.suppress(TimeoutError):
@@ -1118,6 +1165,30 @@ async def run_bench(args: argparse.Namespace) -> dict[str, Any]:
         figures["storm"] = storm_figures(args, run, connected)
     if args.fault:
         figures["faults"] = fault_figures(run, connected, screen, wall_send, sending_done)
+    if moderator is not None:
+        figures["moderation"] = moderation_figures(moderator, run, connected, samples)
+    return figures
+
+
+def moderation_figures(
+    moderator: Moderator, run: Run, connected: list[Phone], samples: list[Phone]
+) -> dict[str, Any]:
+    """The facilitator's command latencies; with a reveal, how fast it reached every phone
+    and how fast phones saw the ideas posted after it."""
+    figures = moderator.figures(latency_ms)
+    sent = moderator.reveal_sent_at
+    if sent is not None:
+        arrived = [p.revealed_at - sent for p in connected if p.revealed_at is not None]
+        figures["reveal_to_phones"] = {
+            "received": len(arrived),
+            "phones": len(connected),
+            "latency_ms": latency_ms(arrived),
+        }
+        after = moderator.reveal_acked_at or sent
+        later = [i for i in run.ideas.values() if i.acked_at is not None and i.sent_at > after]
+        figures["phone_sample_after_reveal_ms"] = latency_ms(
+            phone.seen[i.key] - i.sent_at for phone in samples for i in later if i.key in phone.seen
+        )
     return figures
 
 
@@ -1484,6 +1555,8 @@ def print_report(r: dict[str, Any]) -> None:
     lines.append(f"screen by {WINDOW_S:g} s   p50/max ms per window of send time: {windows}")
     if "storm" in r:
         lines += storm_lines(r["storm"])
+    if "moderation" in r:
+        lines += moderation_lines(r["moderation"])
     for fault in r.get("faults", []):
         lines += fault_lines(fault)
     lines.append(
@@ -1500,6 +1573,25 @@ def print_report(r: dict[str, Any]) -> None:
     if r["failures"]:
         lines.append("failures         " + "; ".join(f"{k} ×{v}" for k, v in r["failures"].items()))
     print("\n".join(lines), flush=True)
+
+
+def moderation_lines(m: dict[str, Any]) -> list[str]:
+    lines = [
+        f"moderation       {m['notes_clustered']} notes grouped; errors {m['errors'] or 'none'}; "
+        f"unanswered {m['unanswered']}"
+    ]
+    for kind, latency in sorted(m["commands"].items()):
+        lines.append(f"  {kind:<22} ack {fmt(latency)} ms")
+    if "reveal_to_phones" in m:
+        reveal = m["reveal_to_phones"]
+        lines.append(
+            f"  reveal         ack {m['reveal_ack_ms']} ms; reached {reveal['received']}/"
+            f"{reveal['phones']} phones after {fmt(reveal['latency_ms'])} ms"
+        )
+        lines.append(
+            f"  after reveal   phone sample latency {fmt(m['phone_sample_after_reveal_ms'])} ms"
+        )
+    return lines
 
 
 def storm_lines(st: dict[str, Any]) -> list[str]:
@@ -1649,6 +1741,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="append",
         help="a local server process whose CPU to report per phase; repeatable",
     )
+    parser.add_argument(
+        "--moderate",
+        action="store_true",
+        help="a facilitator groups, hides/restores and spotlights notes during the posting",
+    )
+    parser.add_argument(
+        "--moderate-every", type=float, default=1.0, help="seconds between moderation rounds"
+    )
+    parser.add_argument(
+        "--reveal-at",
+        type=float,
+        help="with --moderate, seconds into the posting when the (private) board is revealed",
+    )
     parser.add_argument("--json", dest="json_out", help="also write the figures to this file")
     args = parser.parse_args(argv)
     if not 1 <= args.phones <= 5000:
@@ -1667,6 +1772,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--storm-window must be between 0 and 300 seconds")
     if not 0 <= args.fault_burst <= args.phones:
         parser.error("--fault-burst must be between 0 and --phones")
+    if args.reveal_at is not None and not (args.moderate and 0 <= args.reveal_at <= args.duration):
+        parser.error("--reveal-at needs --moderate and a time within the posting")
     if args.fault and not args.fault_command:
         parser.error("--fault needs --fault-command")
     if not args.reference and not (args.join_code and args.user and args.password):
@@ -1693,6 +1800,8 @@ def main(argv: list[str] | None = None) -> int:
         and figures["boards"]["complete"] == figures["phones_connected"]
         and figures["ack_conflicts"] == 0
         and figures.get("storm", {}).get("target_met", True)
+        and not figures.get("moderation", {}).get("errors")
+        and not figures.get("moderation", {}).get("unanswered")
     )
     return 0 if healthy else 1
 

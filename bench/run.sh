@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh — one load-test run of the live path on this machine.
 #
-# Usage: scripts/with-services.sh bench/run.sh [--workers K] [live_ideas options…]
+# Usage: scripts/with-services.sh bench/run.sh [--workers K] [--private] [live_ideas options…]
 #        (or `make bench BENCH_ARGS="--phones 300 --rate 5 --duration 30"`)
 #
 # with-services.sh provides a throw-away PostgreSQL and Redis (DATABASE_URL,
@@ -28,9 +28,14 @@ readonly SAMPLE_MAX=7200      # at most an hour of samples
 log() { echo "bench: $*" >&2; }
 
 WORKERS=1
-PASS=() # everything else goes to live_ideas.py
+SETUP_ARGS=() # --private: the board collects notes hidden until the facilitator reveals
+PASS=()       # everything else goes to live_ideas.py
 while (($# > 0)); do
 	case $1 in
+	--private)
+		SETUP_ARGS+=(--private)
+		shift
+		;;
 	--workers)
 		WORKERS=${2:?--workers needs a number}
 		shift 2
@@ -181,7 +186,7 @@ done
 log "$WORKERS Daphne process(es) serving $APP up on ports ${PORTS[*]}"
 
 PASSWORD="bench-$(head -c 12 /dev/urandom | base64 | tr -d '/+=')"
-SETUP=$("$PY" bench/setup_workshop.py --username bench-facilitator --password "$PASSWORD")
+SETUP=$("$PY" bench/setup_workshop.py --username bench-facilitator --password "$PASSWORD" "${SETUP_ARGS[@]}")
 echo "$SETUP" >"$OUT/workshop.json"
 read -r WORKSHOP_ID JOIN_CODE ACTIVITY_ID < <("$PY" -c \
 	'import json, sys; d = json.load(sys.stdin); print(d["workshop_id"], d["join_code"], d["activity_id"])' \

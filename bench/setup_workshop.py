@@ -23,6 +23,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--username", default="bench-facilitator")
     parser.add_argument("--password", required=True)
     parser.add_argument("--title", default="Atelier de charge")
+    parser.add_argument(
+        "--private", action="store_true", help="notes hidden until the facilitator reveals them"
+    )
     return parser.parse_args(argv)
 
 
@@ -35,7 +38,8 @@ def main(argv: list[str] | None = None) -> None:
 
     from django.contrib.auth import get_user_model
 
-    from ateliers import actions
+    from ateliers import actions, agenda
+    from ateliers.models import MAX_NOTES_LIMIT
 
     user_model = get_user_model()
     user, _created = user_model.objects.get_or_create(
@@ -51,9 +55,23 @@ def main(argv: list[str] | None = None) -> None:
         title=args.title,
         prompt="Une idée par message : la charge en direct.",
     )
-    actions.workshop_start(user=user, workshop_id=workshop.pk)
     activity = workshop.activities.order_by("position").first()
     assert activity is not None, "workshop_create makes an ideation activity"
+    # The load client posts from random phones: allow the most notes per person, so the
+    # per-activity limit never refuses one.
+    agenda.activity_update(
+        user=user,
+        workshop_id=workshop.pk,
+        activity_id=activity.pk,
+        title=activity.title,
+        prompt=activity.prompt,
+        columns=[],
+        identity=activity.identity,
+        private=args.private,
+        reactions=False,
+        max_notes=MAX_NOTES_LIMIT,
+    )
+    actions.workshop_start(user=user, workshop_id=workshop.pk)
 
     print(
         json.dumps(
