@@ -153,3 +153,23 @@ async def test_hiding_a_note_removes_it_from_phones_without_its_reason(
     assert removal["contribution_id"] == note_id
     for communicator in (screen, phone):
         await communicator.disconnect()
+
+
+async def test_the_big_screen_and_the_tablet_of_one_facilitator_stay_in_sync(
+    live_workshop, facilitator
+):
+    cookie = await db(session_cookie)(facilitator)
+    big_screen = await open_screen(live_workshop, cookie)
+    tablet = await open_screen(live_workshop, cookie)
+    await synced(big_screen)
+    await synced(tablet)
+    await send(tablet, {"type": "workshop.show_authors", "request_id": "t1", "visible": True})
+    await receive(tablet, "ack")
+    shown = await receive(big_screen, "workshop.updated")
+    assert shown["workshop"]["show_authors"] is True
+    await send(big_screen, {"type": "timer.start", "request_id": "b1", "seconds": 300})
+    await receive(big_screen, "ack")
+    timer = (await receive(tablet, "workshop.updated"))["workshop"]["timer"]
+    assert timer["ends_at"] is not None
+    for socket in (big_screen, tablet):
+        await socket.disconnect()
