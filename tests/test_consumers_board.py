@@ -169,6 +169,8 @@ async def test_the_big_screen_and_the_tablet_of_one_facilitator_stay_in_sync(
     assert shown["workshop"]["show_authors"] is True
     await send(big_screen, {"type": "timer.start", "request_id": "b1", "seconds": 300})
     await receive(big_screen, "ack")
+    own_change = await receive(tablet, "workshop.updated")  # the tablet's own command
+    assert own_change["workshop"]["timer"] is None
     timer = (await receive(tablet, "workshop.updated"))["workshop"]["timer"]
     assert timer["ends_at"] is not None
     for socket in (big_screen, tablet):
