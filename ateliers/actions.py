@@ -111,6 +111,26 @@ def publish_activity(activity: Activity) -> int:
     return publish(activity.workshop_id, ActivityUpdatedEvent, activity=activity_out(activity))
 
 
+def set_activity_state(activity: Activity, state: ActivityState) -> int:
+    """Change an activity's state and publish it. A vote gets its items when it opens
+    and publishes its final tally when it closes; a closed vote never reopens (its
+    results may be quoted in a dossier)."""
+    if activity.is_voting and activity.state == ActivityState.CLOSED:
+        raise InvalidTransition(_("Ce vote est clos : ses résultats sont figés."))
+    activity.state = state
+    activity.save(update_fields=["state"])
+    seq = publish_activity(activity)
+    if activity.is_voting:
+        # participation builds on ateliers; these two steps call back into it.
+        from participation.voting import prepare_vote, publish_tally
+
+        if state == ActivityState.OPEN:
+            prepare_vote(activity)
+        elif state == ActivityState.CLOSED:
+            seq = publish_tally(activity)
+    return seq
+
+
 # What a facilitator's change returns: the sequence of its last event, and optionally
 # data for the ack.
 Change = Callable[[Workshop], int | tuple[int, dict[str, Any]]]
@@ -147,9 +167,7 @@ def workshop_start(
         workshop.current_activity = first
         workshop.save(update_fields=["state", "opened_at", "current_activity"])
         if first is not None:
-            first.state = ActivityState.OPEN
-            first.save(update_fields=["state"])
-            publish_activity(first)
+            set_activity_state(first, ActivityState.OPEN)
         return publish_workshop(workshop)
 
     return facilitator_command(user, workshop_id, request_id, start)
@@ -162,9 +180,7 @@ def workshop_close(
 
     def close(workshop: Workshop) -> int:
         for activity in workshop.activities.exclude(state=ActivityState.CLOSED):
-            activity.state = ActivityState.CLOSED
-            activity.save(update_fields=["state"])
-            publish_activity(activity)
+            set_activity_state(activity, ActivityState.CLOSED)
         workshop.state = WorkshopState.CLOSED
         workshop.closed_at = timezone.now()
         workshop.save(update_fields=["state", "closed_at"])
@@ -206,9 +222,7 @@ def _set_activity_state(
         activity = _activity_of(workshop, activity_id)
         if activity.state == state:
             raise InvalidTransition()
-        activity.state = state
-        activity.save(update_fields=["state"])
-        return publish_activity(activity)
+        return set_activity_state(activity, state)
 
     return facilitator_command(user, workshop_id, request_id, set_state)
 
@@ -237,9 +251,7 @@ def _go_to(workshop: Workshop, activity: Activity) -> int:
     if workshop.state != WorkshopState.LIVE:
         raise WorkshopNotLive()
     if activity.state == ActivityState.PENDING:
-        activity.state = ActivityState.OPEN
-        activity.save(update_fields=["state"])
-        publish_activity(activity)
+        set_activity_state(activity, ActivityState.OPEN)
     workshop.current_activity = activity
     workshop.spotlight = None
     workshop.save(update_fields=["current_activity", "spotlight"])

@@ -7,6 +7,8 @@ identity mode (signing notes that were written anonymously would betray their au
 and private mode (notes already shown cannot be taken back from the room).
 """
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -14,7 +16,16 @@ from django.utils.translation import gettext as _
 from ateliers.actions import facilitator_command, publish_activity
 from ateliers.agenda_templates import check_settings, clean_columns
 from ateliers.errors import InvalidInput, InvalidTransition, NotFound
-from ateliers.models import Activity, ActivityKind, Identity, Workshop
+from ateliers.models import (
+    MAX_VOTES_PER_PERSON,
+    VOTING_KINDS,
+    Activity,
+    ActivityKind,
+    ActivityState,
+    Identity,
+    VoteTarget,
+    Workshop,
+)
 from realtime.broadcast import publish
 from realtime.events import ActivityRemovedEvent
 from realtime.receipts import CommandResult
@@ -87,6 +98,8 @@ def activity_update(
 
     def update(workshop: Workshop) -> int:
         activity = _activity(workshop, activity_id)
+        if activity.is_voting:
+            raise InvalidInput(_("Cette activité est un vote : modifiez-la comme un vote."))
         if activity.contributions.exists():
             if identity != activity.identity:
                 raise InvalidTransition(
@@ -154,9 +167,162 @@ def activity_delete(
         activity = _activity(workshop, activity_id)
         if workshop.current_activity_id == activity.pk:
             raise InvalidTransition(_("C'est l'activité en cours : passez d'abord à une autre."))
-        if activity.contributions.exists():
+        if (
+            activity.contributions.exists()
+            or activity.vote_items.filter(votes__isnull=False).exists()
+            or activity.vote_items.filter(ratings__isnull=False).exists()
+        ):
             raise InvalidTransition(_("Cette activité a des contributions : elle est conservée."))
         activity.delete()
         return publish(workshop.pk, ActivityRemovedEvent, activity_id=activity_id)
 
     return facilitator_command(user, workshop_id, request_id, delete)
+
+
+# Votes and ratings ----------------------------------------------------------------------------
+
+
+def _vote_fields(
+    workshop: Workshop,
+    *,
+    kind: str,
+    source_id: int | None,
+    vote_target: str,
+    votes_per_person: int,
+    max_per_item: int,
+    axis_x: str,
+    axis_y: str,
+) -> dict[str, Any]:
+    """Check a vote's settings against the rules; return the model fields to set."""
+    if kind not in VOTING_KINDS:
+        raise InvalidInput(_("Type de vote inconnu."))
+    if vote_target not in VoteTarget.values:
+        raise InvalidInput(_("Choisissez ce qui est soumis au vote."))
+    if not 1 <= votes_per_person <= MAX_VOTES_PER_PERSON:
+        raise InvalidInput(_("Entre 1 et %(n)d points par personne.") % {"n": MAX_VOTES_PER_PERSON})
+    if not 1 <= max_per_item <= votes_per_person:
+        raise InvalidInput(
+            _("Les points sur un même élément vont de 1 au nombre de points par personne.")
+        )
+    source = None
+    if source_id is not None:
+        source = Activity.objects.filter(
+            pk=source_id, workshop=workshop, kind=ActivityKind.IDEATION
+        ).first()
+        if source is None:
+            raise InvalidInput(_("Les éléments doivent venir d'un tableau de cet atelier."))
+    axis_x, axis_y = axis_x.strip()[:40], axis_y.strip()[:40]
+    if kind == ActivityKind.RATING and not (axis_x and axis_y):
+        raise InvalidInput(_("Nommez les deux axes de la notation."))
+    return {
+        "kind": kind,
+        "source": source,
+        "vote_target": vote_target,
+        "votes_per_person": votes_per_person,
+        "max_per_item": max_per_item,
+        "axis_x": axis_x or "Impact",
+        "axis_y": axis_y or "Faisabilité",
+    }
+
+
+def vote_activity_add(
+    *,
+    user: AbstractBaseUser,
+    workshop_id: int,
+    title: str,
+    kind: str = ActivityKind.VOTE,
+    prompt: str = "",
+    source_id: int | None = None,
+    vote_target: str = VoteTarget.NOTES,
+    votes_per_person: int = 5,
+    max_per_item: int = 2,
+    private: bool = True,
+    anonymous_votes: bool = True,
+    axis_x: str = "Impact",
+    axis_y: str = "Faisabilité",
+    request_id: str | None = None,
+) -> CommandResult:
+    """Append a dot vote or a two-axis rating to the agenda. `private`: results hidden
+    until the facilitator reveals them."""
+    title = title.strip()
+    if not title:
+        raise InvalidInput(_("Donnez un titre à l'activité."))
+
+    def add(workshop: Workshop) -> tuple[int, dict[str, int]]:
+        fields = _vote_fields(
+            workshop,
+            kind=kind,
+            source_id=source_id,
+            vote_target=vote_target,
+            votes_per_person=votes_per_person,
+            max_per_item=max_per_item,
+            axis_x=axis_x,
+            axis_y=axis_y,
+        )
+        last = workshop.activities.aggregate(last=Max("position"))["last"] or 0
+        activity = Activity.objects.create(
+            workshop=workshop,
+            position=last + 1,
+            title=title[:200],
+            prompt=prompt.strip()[:300],
+            private=private,
+            anonymous_votes=anonymous_votes,
+            **fields,
+        )
+        return publish_activity(activity), {"activity_id": activity.pk}
+
+    return facilitator_command(user, workshop_id, request_id, add)
+
+
+def vote_activity_update(
+    *,
+    user: AbstractBaseUser,
+    workshop_id: int,
+    activity_id: int,
+    title: str,
+    prompt: str,
+    source_id: int | None,
+    vote_target: str,
+    votes_per_person: int,
+    max_per_item: int,
+    private: bool,
+    anonymous_votes: bool,
+    axis_x: str = "Impact",
+    axis_y: str = "Faisabilité",
+    request_id: str | None = None,
+) -> CommandResult:
+    """Change a vote's wording and rules. Once it has opened, only the wording and the
+    hiding of results before the reveal may change: the rules people voted under stay."""
+    title = title.strip()
+    if not title:
+        raise InvalidInput(_("Donnez un titre à l'activité."))
+
+    def update(workshop: Workshop) -> int:
+        activity = _activity(workshop, activity_id)
+        if not activity.is_voting:
+            raise InvalidInput(_("Cette activité n'est pas un vote."))
+        fields = _vote_fields(
+            workshop,
+            kind=activity.kind,
+            source_id=source_id,
+            vote_target=vote_target,
+            votes_per_person=votes_per_person,
+            max_per_item=max_per_item,
+            axis_x=axis_x,
+            axis_y=axis_y,
+        )
+        started = activity.state != ActivityState.PENDING
+        rules = ("source", "vote_target", "votes_per_person", "max_per_item", "axis_x", "axis_y")
+        changed = [name for name in rules if getattr(activity, name) != fields[name]]
+        if started and (changed or anonymous_votes != activity.anonymous_votes):
+            raise InvalidTransition(_("Le vote a commencé : ses règles ne changent plus."))
+        if started and private != activity.private and activity.revealed_at is not None:
+            raise InvalidTransition(_("Les résultats ont été révélés."))
+        for name, value in fields.items():
+            setattr(activity, name, value)
+        activity.title, activity.prompt = title[:200], prompt.strip()[:300]
+        activity.private, activity.anonymous_votes = private, anonymous_votes
+        activity.save()
+        return publish_activity(activity)
+
+    return facilitator_command(user, workshop_id, request_id, update)

@@ -24,6 +24,11 @@ class ActivitySpec:
     private: bool = False
     reactions: bool = False
     max_notes: int = 10
+    kind: str = ActivityKind.IDEATION
+    # A vote's items come from the activity this many places before it.
+    source_back: int = 1
+    votes_per_person: int = 5
+    max_per_item: int = 2
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,7 @@ class Template:
     activities: tuple[ActivitySpec, ...] = field(default_factory=tuple)
 
 
-# Ready agendas. Vote and journey-map steps join these when those activities exist.
+# Ready agendas. Journey-map steps join these when that activity exists (issue #7).
 TEMPLATES: dict[str, Template] = {
     "ideation": Template(
         gettext_lazy("Tableau d'idées"),
@@ -42,7 +47,7 @@ TEMPLATES: dict[str, Template] = {
     ),
     "ideation_vote": Template(
         gettext_lazy("Idéation + vote"),
-        gettext_lazy("Les irritants puis les idées, en colonnes, avec réactions +1."),
+        gettext_lazy("Irritants et idées en colonnes avec réactions +1, puis un vote par points."),
         (
             ActivitySpec(
                 "Irritants et idées",
@@ -50,12 +55,19 @@ TEMPLATES: dict[str, Template] = {
                 columns=("Irritants", "Idées"),
                 reactions=True,
             ),
+            ActivitySpec(
+                "Vote",
+                "Mettez vos points sur ce qui compte le plus pour vous.",
+                kind=ActivityKind.VOTE,
+                private=True,
+            ),
         ),
     ),
     "simplificathon": Template(
         gettext_lazy("Simplificathon"),
         gettext_lazy(
-            "Irritants par thème recueillis en privé puis révélés, puis idées de solutions."
+            "Irritants par thème recueillis en privé puis révélés, idées de solutions, "
+            "puis vote des priorités."
         ),
         (
             ActivitySpec(
@@ -75,6 +87,12 @@ TEMPLATES: dict[str, Template] = {
                 columns=("Rapide à mettre en place", "Plus ambitieux"),
                 identity=Identity.PSEUDONYMOUS,
                 reactions=True,
+            ),
+            ActivitySpec(
+                "Priorités",
+                "Quelles solutions essayer en premier ?",
+                kind=ActivityKind.VOTE,
+                private=True,
             ),
         ),
     ),
@@ -124,18 +142,24 @@ def activities_from_template(workshop: Workshop, template: str) -> list[Activity
     """Create a new workshop's agenda (inside workshop_create's transaction)."""
     if template not in TEMPLATES:
         raise InvalidInput(_("Modèle d'atelier inconnu."))
-    return [
-        Activity.objects.create(
-            workshop=workshop,
-            position=position,
-            kind=ActivityKind.IDEATION,
-            title=spec.title,
-            prompt=spec.prompt,
-            columns=clean_columns(list(spec.columns), []),
-            identity=spec.identity,
-            private=spec.private,
-            reactions=spec.reactions,
-            max_notes=spec.max_notes,
+    created: list[Activity] = []
+    for position, spec in enumerate(TEMPLATES[template].activities, start=1):
+        voting = spec.kind != ActivityKind.IDEATION
+        created.append(
+            Activity.objects.create(
+                workshop=workshop,
+                position=position,
+                kind=spec.kind,
+                title=spec.title,
+                prompt=spec.prompt,
+                columns=clean_columns(list(spec.columns), []),
+                identity=spec.identity,
+                private=spec.private,
+                reactions=spec.reactions,
+                max_notes=spec.max_notes,
+                source=created[-spec.source_back] if voting and created else None,
+                votes_per_person=spec.votes_per_person,
+                max_per_item=spec.max_per_item,
+            )
         )
-        for position, spec in enumerate(TEMPLATES[template].activities, start=1)
-    ]
+    return created

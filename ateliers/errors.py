@@ -96,3 +96,15 @@ class ReactionsOff(DomainError):
     code = "reactions_off"
     status = 409
     default_message = _("Les réactions ne sont pas ouvertes sur cette activité.")
+
+
+class VoteBudgetSpent(DomainError):
+    code = "vote_budget"
+    status = 409
+    default_message = _("Vous avez utilisé tous vos points. Retirez-en un pour voter ailleurs.")
+
+
+class ItemVoteLimit(DomainError):
+    code = "item_limit"
+    status = 409
+    default_message = _("Vous avez mis le maximum de points sur cet élément.")

@@ -156,6 +156,16 @@ class Workshop(models.Model):
 
 class ActivityKind(models.TextChoices):
     IDEATION = "ideation", _("Tableau d'idéation")
+    VOTE = "vote", _("Vote par points")
+    RATING = "rating", _("Notation sur deux axes")
+
+
+VOTING_KINDS = (ActivityKind.VOTE, ActivityKind.RATING)
+
+
+class VoteTarget(models.TextChoices):
+    NOTES = "notes", _("Les contributions")
+    CLUSTERS = "clusters", _("Les regroupements")
 
 
 class Identity(models.TextChoices):
@@ -167,6 +177,7 @@ class Identity(models.TextChoices):
 
 
 MAX_NOTES_LIMIT = 100
+MAX_VOTES_PER_PERSON = 20
 
 
 def default_columns() -> list[dict[str, str]]:
@@ -211,6 +222,35 @@ class Activity(models.Model):
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_NOTES_LIMIT)],
     )
+    # Votes and ratings (kind vote or rating): what is voted on, and the rules. For these
+    # kinds `private` means "results hidden until revealed".
+    source = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("activité dont viennent les éléments"),
+    )
+    vote_target = models.CharField(
+        _("éléments soumis au vote"),
+        max_length=10,
+        choices=VoteTarget.choices,
+        default=VoteTarget.NOTES,
+    )
+    votes_per_person = models.PositiveSmallIntegerField(
+        _("points par personne"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_VOTES_PER_PERSON)],
+    )
+    max_per_item = models.PositiveSmallIntegerField(
+        _("points au plus sur un même élément"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_VOTES_PER_PERSON)],
+    )
+    anonymous_votes = models.BooleanField(_("votes anonymes"), default=True)
+    axis_x = models.CharField(_("premier axe"), max_length=40, default="Impact")
+    axis_y = models.CharField(_("second axe"), max_length=40, default="Faisabilité")
 
     class Meta:
         verbose_name = _("activité")
@@ -231,3 +271,12 @@ class Activity(models.Model):
 
     def column_keys(self) -> set[str]:
         return {column["key"] for column in self.columns}
+
+    @property
+    def is_voting(self) -> bool:
+        return self.kind in VOTING_KINDS
+
+    @property
+    def results_hidden(self) -> bool:
+        """A vote's tallies are shown to no one but facilitators until revealed."""
+        return self.is_voting and self.is_hidden_from_phones

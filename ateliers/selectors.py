@@ -7,9 +7,17 @@ that applies events to an old snapshot ends with what a fresh snapshot would sho
 from django.utils import timezone
 
 from ateliers.models import Activity, Workshop
-from participation.models import Cluster, Contribution, Participant
+from participation.models import Cluster, Contribution, Participant, VoteItem
 from participation.selectors import cluster_out, contribution_out, is_public, me_out, phone_shape
-from realtime.events import ActivityOut, ColumnOut, Snapshot, TimerOut, WorkshopOut
+from participation.tallies import tally_out, vote_item_out
+from realtime.events import (
+    ActivityOut,
+    ColumnOut,
+    Snapshot,
+    TimerOut,
+    VoteSettingsOut,
+    WorkshopOut,
+)
 
 
 def workshop_out(workshop: Workshop) -> WorkshopOut:
@@ -44,6 +52,17 @@ def activity_out(activity: Activity) -> ActivityOut:
         revealed=activity.revealed_at is not None,
         reactions=activity.reactions,
         max_notes=activity.max_notes,
+        vote=VoteSettingsOut(
+            source_id=activity.source_id,
+            target=activity.vote_target,  # type: ignore[arg-type]
+            votes_per_person=activity.votes_per_person,
+            max_per_item=activity.max_per_item,
+            anonymous=activity.anonymous_votes,
+            axis_x=activity.axis_x,
+            axis_y=activity.axis_y,
+        )
+        if activity.is_voting
+        else None,
     )
 
 
@@ -71,6 +90,8 @@ def workshop_snapshot(workshop_id: int, participant: Participant | None = None) 
             if is_public(c, activities[c.activity_id])
         ]
     clusters = Cluster.objects.filter(activity__workshop_id=workshop_id)
+    votes = [a for a in activities.values() if a.is_voting]
+    items = VoteItem.objects.filter(activity__in=votes)
     return Snapshot(
         seq=workshop.last_seq,
         server_time=timezone.now(),
@@ -78,5 +99,7 @@ def workshop_snapshot(workshop_id: int, participant: Participant | None = None) 
         activities=[activity_out(a) for a in activities.values()],
         contributions=shown,
         clusters=[cluster_out(c) for c in clusters],
-        me=me_out(participant) if participant else None,
+        vote_items=[vote_item_out(item) for item in items],
+        tallies=[tally_out(a, for_phone=participant is not None) for a in votes],
+        me=me_out(participant, votes) if participant else None,
     )

@@ -19,6 +19,7 @@ from ateliers.actions import lock_workshop, publish_workshop
 from ateliers.errors import (
     ActivityClosed,
     InvalidInput,
+    InvalidTransition,
     NotAuthor,
     NoteLimitReached,
     NotFound,
@@ -26,9 +27,9 @@ from ateliers.errors import (
     WorkshopClosed,
     WorkshopNotLive,
 )
-from ateliers.models import Activity, ActivityState, Workshop, WorkshopState
+from ateliers.models import Activity, ActivityKind, ActivityState, Workshop, WorkshopState
 from participation.devices import device_hash
-from participation.models import Contribution, Participant, Profile, Reaction
+from participation.models import Contribution, ContributionStatus, Participant, Profile, Reaction
 from participation.pseudonyms import pseudonym_for
 from participation.selectors import contribution_out, is_public, phone_shape
 from realtime.broadcast import REDACTED, SAME, PhoneView, publish
@@ -151,6 +152,8 @@ def _open_activity(workshop: Workshop, activity_id: int) -> Activity:
     activity = Activity.objects.filter(pk=activity_id, workshop=workshop).first()
     if activity is None:
         raise NotFound()
+    if activity.kind != ActivityKind.IDEATION:
+        raise InvalidInput(_("Cette activité ne reçoit pas de contributions écrites."))
     if activity.state != ActivityState.OPEN:
         raise ActivityClosed()
     return activity
@@ -167,6 +170,9 @@ def _own_note(participant: Participant, workshop: Workshop, contribution_id: int
         raise NotFound()
     if note.participant_id != participant.pk:
         raise NotAuthor()
+    if note.status == ContributionStatus.HIDDEN:
+        # Kept for the record with its reason: the facilitator decides what becomes of it.
+        raise InvalidTransition(_("Cette contribution a été masquée par l'animation."))
     if note.activity.state != ActivityState.OPEN:
         raise ActivityClosed(_("Cette activité est fermée : la contribution ne peut plus changer."))
     return note

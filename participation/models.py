@@ -5,6 +5,7 @@ cookie, identifies the phone; only its SHA-256 digest is stored.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -119,3 +120,69 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return f"+1 {self.contribution_id}"
+
+
+class VoteItem(models.Model):
+    """One thing a vote or rating activity puts to the room: a note or a cluster of an
+    earlier board, its text copied when the vote opened (what people voted on stays what
+    they saw)."""
+
+    activity = models.ForeignKey(
+        "ateliers.Activity", on_delete=models.CASCADE, related_name="vote_items"
+    )
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    label = models.TextField()
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("élément soumis au vote")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label[:60]
+
+
+class Vote(models.Model):
+    """One dot: a participant may put several on one item (up to the activity's limit).
+    A tally is the count of these rows."""
+
+    activity = models.ForeignKey("ateliers.Activity", on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(VoteItem, on_delete=models.CASCADE, related_name="votes")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        indexes = [models.Index(fields=["activity", "participant"])]
+
+    def __str__(self) -> str:
+        return f"vote {self.item_id}"
+
+
+class Rating(models.Model):
+    """A participant's position for one item on the two axes (1–5 each)."""
+
+    activity = models.ForeignKey("ateliers.Activity", on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(VoteItem, on_delete=models.CASCADE, related_name="ratings")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="ratings")
+    x = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    y = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notation")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "participant"], name="rating_once_per_person"),
+            models.CheckConstraint(
+                condition=models.Q(x__gte=1, x__lte=5, y__gte=1, y__lte=5),
+                name="rating_within_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.x}×{self.y}"

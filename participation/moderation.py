@@ -10,13 +10,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ateliers.actions import facilitator_command, publish_workshop
+from ateliers.actions import facilitator_command, publish_activity, publish_workshop
 from ateliers.errors import InvalidInput, InvalidTransition, NotFound
 from ateliers.models import Activity, Workshop
 from ateliers.selectors import activity_out
 from participation.actions import publish_note
 from participation.models import Cluster, Contribution, ContributionStatus
 from participation.selectors import cluster_out, contribution_out, is_public, phone_shape
+from participation.voting import publish_tally
 from realtime.broadcast import SAME, publish
 from realtime.events import ActivityRevealedEvent, ClusterRemovedEvent, ClusterUpdatedEvent
 from realtime.receipts import CommandResult
@@ -224,6 +225,9 @@ def activity_reveal(
             raise InvalidTransition(_("Cette activité n'a rien de masqué à révéler."))
         activity.revealed_at = timezone.now()
         activity.save(update_fields=["revealed_at"])
+        if activity.is_voting:  # the results, for everyone
+            publish_activity(activity)
+            return publish_tally(activity)
         notes = activity.contributions.filter(status=ContributionStatus.VISIBLE).select_related(
             "participant"
         )

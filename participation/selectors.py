@@ -3,6 +3,7 @@
 from ateliers.models import Activity, Identity
 from participation.devices import device_hash
 from participation.models import Cluster, Contribution, ContributionStatus, Participant, Reaction
+from participation.tallies import my_votes_out
 from realtime.events import ClusterOut, ContributionOut, MeOut
 
 
@@ -55,7 +56,8 @@ def is_public(contribution: Contribution, activity: Activity) -> bool:
     return contribution.status == ContributionStatus.VISIBLE and not activity.is_hidden_from_phones
 
 
-def me_out(participant: Participant) -> MeOut:
+def me_out(participant: Participant, votes: list[Activity] | None = None) -> MeOut:
+    """`votes`: the workshop's vote and rating activities, for the participant's own votes."""
     own = participant.contributions.select_related("activity", "participant").order_by(
         "created_at", "pk"
     )
@@ -70,6 +72,7 @@ def me_out(participant: Participant) -> MeOut:
                 "contribution_id", flat=True
             )
         ),
+        votes=[my_votes_out(activity, participant) for activity in votes or []],
     )
 
 

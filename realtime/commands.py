@@ -72,6 +72,35 @@ class ReactionSetCommand(Command):
     on: bool
 
 
+class VoteAddCommand(Command):
+    type: Literal["vote.add"]
+    request_id: RequestId
+    item_id: ObjectId
+
+
+class VoteRemoveCommand(Command):
+    type: Literal["vote.remove"]
+    request_id: RequestId
+    item_id: ObjectId
+
+
+Score = Annotated[int, Field(ge=1, le=5)]
+
+
+class RatingSetCommand(Command):
+    type: Literal["rating.set"]
+    request_id: RequestId
+    item_id: ObjectId
+    x: Score
+    y: Score
+
+
+class RatingClearCommand(Command):
+    type: Literal["rating.clear"]
+    request_id: RequestId
+    item_id: ObjectId
+
+
 # Facilitators (screens) ------------------------------------------------------------------
 
 
@@ -206,6 +235,14 @@ class ClusterDeleteCommand(Command):
     cluster_id: ObjectId
 
 
+class VoteShortlistCommand(Command):
+    type: Literal["vote.shortlist"]
+    request_id: RequestId
+    activity_id: ObjectId
+    contribution_ids: Annotated[list[ObjectId], Field(max_length=500)] = []
+    cluster_ids: Annotated[list[ObjectId], Field(max_length=500)] = []
+
+
 AnyCommand = Annotated[
     SyncCommand
     | PingCommand
@@ -213,6 +250,10 @@ AnyCommand = Annotated[
     | ContributionUpdateCommand
     | ContributionWithdrawCommand
     | ReactionSetCommand
+    | VoteAddCommand
+    | VoteRemoveCommand
+    | RatingSetCommand
+    | RatingClearCommand
     | WorkshopStartCommand
     | WorkshopCloseCommand
     | WorkshopShowAuthorsCommand
@@ -233,7 +274,8 @@ AnyCommand = Annotated[
     | ContributionMoveCommand
     | ClusterCreateCommand
     | ClusterRenameCommand
-    | ClusterDeleteCommand,
+    | ClusterDeleteCommand
+    | VoteShortlistCommand,
     Field(discriminator="type"),
 ]
 command_adapter: TypeAdapter[AnyCommand] = TypeAdapter(AnyCommand)

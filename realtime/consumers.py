@@ -27,7 +27,7 @@ from ateliers.errors import DomainError, Forbidden, NotFound, NotJoined
 from ateliers.models import Workshop
 from ateliers.permissions import can_facilitate
 from participation import actions as participation_actions
-from participation import moderation
+from participation import moderation, voting
 from participation.models import Participant
 from participation.selectors import participant_for_device
 from realtime import presence
@@ -266,6 +266,10 @@ PARTICIPANT_ACTIONS: dict[str, Callable[..., CommandResult]] = {
     "contribution.update": participation_actions.contribution_update,
     "contribution.withdraw": participation_actions.contribution_withdraw,
     "reaction.set": participation_actions.reaction_set,
+    "vote.add": voting.vote_add,
+    "vote.remove": voting.vote_remove,
+    "rating.set": voting.rating_set,
+    "rating.clear": voting.rating_clear,
 }
 # Screen commands -> the action each one runs.
 FACILITATOR_ACTIONS: dict[str, Callable[..., CommandResult]] = {
@@ -290,6 +294,7 @@ FACILITATOR_ACTIONS: dict[str, Callable[..., CommandResult]] = {
     "cluster.create": moderation.cluster_create,
     "cluster.rename": moderation.cluster_rename,
     "cluster.delete": moderation.cluster_delete,
+    "vote.shortlist": voting.vote_shortlist,
 }
 # Command type -> (the role allowed to send it, or None for any; its handler).
 HANDLERS: dict[str, tuple[str | None, Handler]] = {

@@ -44,13 +44,27 @@ class ColumnOut(Shape):
     label: str
 
 
+class VoteSettingsOut(Shape):
+    """A vote's rules. `target`: what the items are (notes or clusters of `source_id`).
+    A rating activity places every item on two axes (`axis_x`, `axis_y`, 1–5 each)."""
+
+    source_id: int | None
+    target: Literal["notes", "clusters"]
+    votes_per_person: int
+    max_per_item: int
+    anonymous: bool
+    axis_x: str
+    axis_y: str
+
+
 class ActivityOut(Shape):
     """`identity`: how notes are signed (anonymous, pseudonymous, named). `private`:
-    notes stay hidden from phones until `revealed`."""
+    notes (on a board) or results (of a vote) stay hidden from phones until `revealed`.
+    `vote` is set for the kinds `vote` and `rating`."""
 
     id: int
     position: int
-    kind: Literal["ideation"]
+    kind: Literal["ideation", "vote", "rating"]
     title: str
     prompt: str
     state: Literal["pending", "open", "closed"]
@@ -60,6 +74,7 @@ class ActivityOut(Shape):
     revealed: bool
     reactions: bool
     max_notes: int
+    vote: VoteSettingsOut | None
 
 
 class ContributionOut(Shape):
@@ -86,8 +101,57 @@ class ClusterOut(Shape):
     position: int
 
 
+class VoteItemOut(Shape):
+    id: int
+    activity_id: int
+    label: str
+    contribution_id: int | None
+    cluster_id: int | None
+    position: int
+
+
+class ItemTallyOut(Shape):
+    """A vote: `count` dots. A rating: `n` people, the mean and the spread (standard
+    deviation) on each axis, null while nobody has rated it."""
+
+    item_id: int
+    count: int | None = None
+    n: int | None = None
+    x_mean: float | None = None
+    y_mean: float | None = None
+    x_sd: float | None = None
+    y_sd: float | None = None
+
+
+class ProfileTallyOut(Shape):
+    """One profile's choices, under the small-group rule: `items` only when its number of
+    voters is shown exactly."""
+
+    voters: int | Literal["<5", "hidden"]
+    items: dict[int, int] | None
+
+
+class TallyOut(Shape):
+    """A vote's results. Phones get only `voters` while the results are hidden."""
+
+    activity_id: int
+    voters: int
+    final: bool
+    items: list[ItemTallyOut] | None
+    by_profile: dict[str, ProfileTallyOut] | None
+
+
+class MyVotesOut(Shape):
+    """One participant's dots (item id -> count) and ratings (item id -> [x, y]) in a vote."""
+
+    activity_id: int
+    votes: dict[int, int]
+    left: int
+    ratings: dict[int, tuple[int, int]]
+
+
 class MeOut(Shape):
-    """The participant's own view: their notes (even while private) and their +1s."""
+    """The participant's own view: their notes (even while private), their +1s, their votes."""
 
     participant_id: int
     display_name: str
@@ -95,6 +159,7 @@ class MeOut(Shape):
     profile: str
     contributions: list[ContributionOut]
     reacted_ids: list[int]
+    votes: list[MyVotesOut]
 
 
 class Snapshot(Shape):
@@ -104,6 +169,8 @@ class Snapshot(Shape):
     activities: list[ActivityOut]
     contributions: list[ContributionOut]
     clusters: list[ClusterOut]
+    vote_items: list[VoteItemOut]
+    tallies: list[TallyOut]
     me: MeOut | None
 
 
@@ -173,6 +240,24 @@ class ClusterRemovedEvent(Shape):
     cluster_id: int
 
 
+class VoteItemsEvent(Shape):
+    """The items of a vote, set when it opens (or by the facilitator's shortlist)."""
+
+    type: Literal["vote.items"] = "vote.items"
+    seq: int
+    activity_id: int
+    items: list[VoteItemOut]
+
+
+class VoteTallyEvent(Shape):
+    """A vote's results, at most every TALLY_INTERVAL while people vote (coalesced), and
+    final when it closes."""
+
+    type: Literal["vote.tally"] = "vote.tally"
+    seq: int
+    tally: TallyOut
+
+
 class RedactedEvent(Shape):
     """What a phone receives in place of an event it may not see (a note still private):
     only the sequence number, so its sequence has no gap."""
@@ -191,6 +276,8 @@ Event = (
     | ContributionRemovedEvent
     | ClusterUpdatedEvent
     | ClusterRemovedEvent
+    | VoteItemsEvent
+    | VoteTallyEvent
     | RedactedEvent
 )
 EVENT_TYPES: tuple[type[Shape], ...] = (
@@ -203,6 +290,8 @@ EVENT_TYPES: tuple[type[Shape], ...] = (
     ContributionRemovedEvent,
     ClusterUpdatedEvent,
     ClusterRemovedEvent,
+    VoteItemsEvent,
+    VoteTallyEvent,
     RedactedEvent,
 )
 

@@ -95,7 +95,7 @@ def _put(loop: asyncio.AbstractEventLoop, group: str, text: str, phone_text: str
     sender.put(group, text, phone_text)
 
 
-def _event_loop_for_this_thread() -> asyncio.AbstractEventLoop | None:
+def event_loop_for_this_thread() -> asyncio.AbstractEventLoop | None:
     """The loop this code runs for: its own, or the one that called it through
     sync_to_async (the same lookup asgiref's async_to_sync makes)."""
     try:
@@ -108,7 +108,7 @@ def _event_loop_for_this_thread() -> asyncio.AbstractEventLoop | None:
 
 def enqueue(group: str, text: str, phone_text: str | None = None) -> None:
     """Send an event to a group soon, in order, without waiting for the channel layer."""
-    loop = _event_loop_for_this_thread()
+    loop = event_loop_for_this_thread()
     if loop is None:  # no event loop at all: a management command or a plain script
         async_to_sync(send_now)(group, text, EVERYONE, phone_text)
         return

@@ -47,7 +47,7 @@ def test_next_and_previous_walk_the_agenda_and_open_a_pending_activity(facilitat
     with pytest.raises(WorkshopNotLive):
         actions.agenda_next(user=facilitator, workshop_id=w)
     actions.workshop_start(user=facilitator, workshop_id=w)
-    first, second = simplificathon.activities.order_by("position")
+    first, second, _vote = simplificathon.activities.order_by("position")
     with pytest.raises(InvalidTransition):
         actions.agenda_previous(user=facilitator, workshop_id=w)
 
@@ -58,8 +58,10 @@ def test_next_and_previous_walk_the_agenda_and_open_a_pending_activity(facilitat
     assert second.state == ActivityState.OPEN
     first.refresh_from_db()
     assert first.state == ActivityState.OPEN  # left open: a draft for it can still be sent
+    actions.agenda_next(user=facilitator, workshop_id=w)
     with pytest.raises(InvalidTransition):
         actions.agenda_next(user=facilitator, workshop_id=w)
+    actions.agenda_previous(user=facilitator, workshop_id=w)
 
     actions.agenda_previous(user=facilitator, workshop_id=w)
     simplificathon.refresh_from_db()
@@ -95,9 +97,9 @@ def test_the_agenda_is_edited_during_the_session_and_screens_are_told(facilitato
         user=facilitator, workshop_id=w, title="Bonus", columns=["A", "B"], reactions=True
     )
     new_id = added.result["activity_id"]
-    assert titles(simplificathon) == ["Irritants", "Solutions", "Bonus"]
+    assert titles(simplificathon) == ["Irritants", "Solutions", "Priorités", "Bonus"]
     agenda.activity_move(user=facilitator, workshop_id=w, activity_id=new_id, offset=-1)
-    assert titles(simplificathon) == ["Irritants", "Bonus", "Solutions"]
+    assert titles(simplificathon) == ["Irritants", "Solutions", "Bonus", "Priorités"]
     with pytest.raises(InvalidTransition):
         agenda.activity_move(
             user=facilitator,
@@ -106,7 +108,7 @@ def test_the_agenda_is_edited_during_the_session_and_screens_are_told(facilitato
             offset=-1,
         )
     agenda.activity_delete(user=facilitator, workshop_id=w, activity_id=new_id)
-    assert titles(simplificathon) == ["Irritants", "Solutions"]
+    assert titles(simplificathon) == ["Irritants", "Solutions", "Priorités"]
     types = list(
         WorkshopEvent.objects.filter(workshop=simplificathon)
         .order_by("seq")

@@ -194,6 +194,19 @@ def test_a_note_of_another_workshop_is_not_found(facilitator, challenge, board, 
         actions.contribution_withdraw(participant=stranger, contribution_id=note.pk)
 
 
+def test_a_hidden_note_stays_in_the_record_whatever_its_author_tries(facilitator, board, lea):
+    note = post(lea, board)
+    moderation.contribution_hide(
+        user=facilitator, workshop_id=board.workshop_id, contribution_id=note.pk, reason="Insulte"
+    )
+    with pytest.raises(InvalidTransition):
+        actions.contribution_withdraw(participant=lea, contribution_id=note.pk)
+    with pytest.raises(InvalidTransition):
+        actions.contribution_update(participant=lea, contribution_id=note.pk, body="Autre")
+    note.refresh_from_db()
+    assert note.body == "Une idée" and note.hidden_reason == "Insulte"
+
+
 def test_a_closed_activity_freezes_its_notes(facilitator, board, lea):
     note = post(lea, board)
     workshop_actions.activity_close(
@@ -449,6 +462,7 @@ def test_every_facilitator_command_of_the_socket_is_in_the_permission_matrix():
         "timer.resume",
         "timer.extend",
         "timer.stop",
+        "vote.shortlist",  # tests/test_actions_voting.py
     }
     missing = set(FACILITATOR_ACTIONS) - tested
     assert not missing, f"add {missing} to COMMANDS"

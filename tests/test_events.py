@@ -24,6 +24,8 @@ from realtime.events import (
     ContributionUpdatedEvent,
     RedactedEvent,
     SyncReply,
+    VoteItemsEvent,
+    VoteTallyEvent,
     WorkshopUpdatedEvent,
 )
 from realtime.models import WorkshopEvent
@@ -104,6 +106,24 @@ def post_private_idea(facilitator, workshop) -> None:
     post_idea(facilitator, workshop)
 
 
+def open_vote(facilitator, workshop) -> None:
+    board = post_idea(facilitator, workshop).activity
+    made = agenda.vote_activity_add(
+        user=facilitator, workshop_id=workshop.pk, title="Vote", source_id=board.pk
+    )
+    workshop_actions.agenda_goto(
+        user=facilitator, workshop_id=workshop.pk, activity_id=made.result["activity_id"]
+    )
+
+
+def close_vote(facilitator, workshop) -> None:
+    open_vote(facilitator, workshop)
+    workshop.refresh_from_db()
+    workshop_actions.activity_close(
+        user=facilitator, workshop_id=workshop.pk, activity_id=workshop.current_activity_id
+    )
+
+
 # One action that emits each event type. A new event type without an entry fails below.
 TRIGGERS: dict[type, Callable] = {
     WorkshopUpdatedEvent: start,
@@ -116,6 +136,8 @@ TRIGGERS: dict[type, Callable] = {
     ClusterUpdatedEvent: make_and_delete_cluster,
     ClusterRemovedEvent: make_and_delete_cluster,
     RedactedEvent: post_private_idea,
+    VoteItemsEvent: open_vote,
+    VoteTallyEvent: close_vote,
 }
 
 
@@ -168,6 +190,13 @@ def apply(state: dict, event: dict) -> dict:
         state["clusters"] = _upsert(state["clusters"], event["cluster"])
     elif kind == "cluster.removed":
         state["clusters"] = [c for c in state["clusters"] if c["id"] != event["cluster_id"]]
+    elif kind == "vote.items":
+        others = [i for i in state["vote_items"] if i["activity_id"] != event["activity_id"]]
+        state["vote_items"] = others + event["items"]
+    elif kind == "vote.tally":
+        tally = event["tally"]
+        others = [t for t in state["tallies"] if t["activity_id"] != tally["activity_id"]]
+        state["tallies"] = [*others, tally]
     state["seq"] = event["seq"]
     return state
 
@@ -176,8 +205,9 @@ def _normalise(snapshot: dict) -> dict:
     """Order-free comparison: a client keys everything by id."""
     del snapshot["server_time"]  # when it was built, not state
     snapshot.pop("me", None)  # the phone's own notes come from acks, checked elsewhere
-    for key in ("activities", "contributions", "clusters"):
+    for key in ("activities", "contributions", "clusters", "vote_items"):
         snapshot[key] = sorted(snapshot[key], key=lambda item: item["id"])
+    snapshot["tallies"] = sorted(snapshot["tallies"], key=lambda t: t["activity_id"])
     return snapshot
 
 
@@ -251,11 +281,14 @@ def a_busy_session(facilitator, workshop) -> None:
 
 
 @pytest.mark.parametrize("audience", ["screen", "phone"])
-def test_events_applied_to_a_stale_snapshot_equal_a_fresh_snapshot(facilitator, workshop, audience):
+def test_events_applied_to_a_stale_snapshot_equal_a_fresh_snapshot(
+    facilitator, workshop, audience, django_capture_on_commit_callbacks
+):
     watcher = actions.participant_join(workshop=workshop, device_token="watch", profile="usager")
     viewer = watcher if audience == "phone" else None
     stale = json.loads(workshop_snapshot(workshop.pk, viewer).model_dump_json())
-    a_busy_session(facilitator, workshop)
+    with django_capture_on_commit_callbacks(execute=True):  # coalesced tallies included
+        a_busy_session(facilitator, workshop)
 
     reply = SyncReply.model_validate_json(sync_reply(workshop.pk, stale["seq"], viewer))
     assert reply.mode == "events"

@@ -36,6 +36,7 @@ def test_a_workshop_is_created_from_the_simplificathon_template(client, facilita
     assert [a.title for a in workshop.activities.order_by("position")] == [
         "Irritants",
         "Solutions",
+        "Priorités",
     ]
 
 

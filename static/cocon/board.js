@@ -10,16 +10,33 @@ export class WorkshopState {
     this.clusters = new Map();
     this.own = new Map(); // a phone's own notes, private ones included
     this.reacted = new Set(); // notes this phone gave a +1
+    this.voteItems = new Map(); // vote activity id -> its items, in order
+    this.tallies = new Map(); // vote activity id -> its latest tally
+    this.myVotes = new Map(); // vote activity id -> this phone's points and ratings
   }
   loadSnapshot(snapshot) {
     this.workshop = snapshot.workshop;
     this.activities = new Map(snapshot.activities.map((a) => [a.id, a]));
     this.contributions = new Map(snapshot.contributions.map((c) => [c.id, c]));
     this.clusters = new Map((snapshot.clusters || []).map((c) => [c.id, c]));
+    this.voteItems = new Map();
+    for (const item of snapshot.vote_items || []) this.addVoteItem(item);
+    this.tallies = new Map((snapshot.tallies || []).map((t) => [t.activity_id, t]));
     if (snapshot.me) {
       this.own = new Map(snapshot.me.contributions.map((c) => [c.id, c]));
       this.reacted = new Set(snapshot.me.reacted_ids);
+      this.myVotes = new Map((snapshot.me.votes || []).map((v) => [v.activity_id, v]));
     }
+  }
+  addVoteItem(item) {
+    const list = (this.voteItems.get(item.activity_id) || []).filter((i) => i.id !== item.id);
+    list.push(item);
+    list.sort((a, b) => a.position - b.position || a.id - b.id);
+    this.voteItems.set(item.activity_id, list);
+  }
+  /** A vote command's ack: this phone's points and ratings in that vote. */
+  setMyVotes(result) {
+    if (result && result.activity_id) this.myVotes.set(result.activity_id, result);
   }
   /** Apply one domain event; idempotent, keyed by id. */
   apply(event) {
@@ -49,6 +66,13 @@ export class WorkshopState {
         break;
       case "cluster.removed":
         this.clusters.delete(event.cluster_id);
+        break;
+      case "vote.items":
+        this.voteItems.set(event.activity_id, []);
+        for (const item of event.items) this.addVoteItem(item);
+        break;
+      case "vote.tally":
+        this.tallies.set(event.tally.activity_id, event.tally);
         break;
       default:
         break; // "redacted", or an event from a newer server: nothing to show
@@ -98,6 +122,8 @@ export function describeState(state) {
   if (!state.workshop) return "";
   if (state.workshop.state !== "live") return WORKSHOP_STATES[state.workshop.state];
   if (!activity) return WORKSHOP_STATES.live;
+  if (activity.kind === "vote") return activity.state === "open" ? "Vote ouvert" : "Vote clos";
+  if (activity.kind === "rating") return activity.state === "open" ? "Notation ouverte" : "Notation close";
   return activity.state === "open" ? "Contributions ouvertes" : "Contributions fermées";
 }
 

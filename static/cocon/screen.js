@@ -1,72 +1,207 @@
-// The big screen: the live board, the head count, and the facilitator's controls.
+// The big screen: the wall of the current activity, readable from the back of the room,
+// with the join code, the head count, the agenda, the timer and the facilitator's
+// controls (buttons, keyboard shortcuts, drag and drop into clusters, spotlight).
 
 import { LiveClient, socketUrl } from "./live.js";
-import { WorkshopState, bind, describeState, renderBoard, timerText } from "./board.js";
+import { WorkshopState, bind, describeState } from "./board.js";
+import { SHORTCUTS, shortcutFor, targetKind, viewOf } from "./commands.js";
+import { CommandTracker, Controls, STATUS, renderAgendaStrip, renderPresence, renderTimer } from "./controls.js";
+import { el, keepingFocus, openDialog, setText } from "./dom.js";
+import { columnCounts, densityFor, isPrivateHidden, plural, shownAuthor, wallNotes } from "./layout.js";
+import { Wall } from "./wall.js";
 
 const root = document.getElementById("live");
 const state = new WorkshopState();
-const PROFILE_LABELS = {
-  usager: "usager·es",
-  agent: "agent·es",
-  partenaire: "partenaires",
-  elu: "élu·es",
-  autre: "autres",
-};
-const STATUS = {
-  connecting: "Connexion…",
-  online: "",
-  offline: "Connexion perdue : reconnexion en cours…",
-  forbidden: "Accès refusé : connectez-vous avec un compte qui anime cet atelier.",
-};
+const tracker = new CommandTracker(bind(root, "alert"));
+const controlsBox = bind(root, "controls");
+const helpGroup = controlsBox.firstElementChild;
+const controls = new Controls({
+  container: controlsBox,
+  state,
+  tracker,
+  timerChoices: root.dataset.timerChoices.split(",").map(Number),
+  groups: ["workshop", "agenda", "timer"],
+  omit: ["activity.reveal"], // the private panel has its own, large
+  small: true,
+});
+controlsBox.append(helpGroup);
 
+const spotlight = bind(root, "spotlight");
+const clusterDialog = bind(root, "cluster-dialog");
+const clusterForm = bind(root, "cluster-form");
+const help = bind(root, "help");
+let closedSpotlightId = null; // closed here, its spotlight.off not yet confirmed
+let newClusterNoteId = null;
+
+/** A closed workshop's results are frozen: the wall stays, its controls do nothing. */
+const canModerate = () => Boolean(state.workshop && state.workshop.state !== "closed");
+
+const wall = new Wall(bind(root, "board"), bind(root, "dropbar"), {
+  onActivate(id) {
+    if (!canModerate()) return;
+    const toggled = state.workshop && state.workshop.spotlight_id === id ? null : id;
+    tracker.send({ type: "contribution.spotlight", contribution_id: toggled });
+  },
+  onMove(id, clusterId) {
+    if (!canModerate()) return;
+    tracker.send({ type: "contribution.move", contribution_id: id, cluster_id: clusterId });
+  },
+  onNewCluster(id) {
+    if (!canModerate()) return;
+    newClusterNoteId = id;
+    clusterForm.reset();
+    openDialog(clusterDialog, clusterForm.elements.title);
+  },
+});
+
+// Rendering ---------------------------------------------------------------------------
 function render() {
   const activity = state.currentActivity();
-  bind(root, "prompt").textContent = (activity && activity.prompt) || (activity && activity.title) || "Tableau d'idées";
-  bind(root, "state").textContent = describeState(state);
-  const notes = state.board();
-  bind(root, "count").textContent = String(notes.length);
-  bind(root, "count-label").textContent = notes.length > 1 ? "idées" : "idée";
-  renderBoard(bind(root, "board"), notes);
-  const ws = state.workshop ? state.workshop.state : null;
-  showControl("workshop.start", ws === "draft");
-  showControl("activity.close", ws === "live" && activity && activity.state === "open");
-  showControl("activity.open", ws === "live" && activity && activity.state !== "open");
-  showControl("workshop.close", ws !== null && ws !== "closed");
-  const timer = state.workshop ? state.workshop.timer : null;
-  const running = Boolean(timer && timer.ends_at);
-  const paused = Boolean(timer && timer.paused_remaining !== null);
-  showControl("timer.start", ws !== null && ws !== "closed");
-  showControl("timer.pause", running && ws !== "closed");
-  showControl("timer.resume", paused && ws !== "closed");
-  showControl("timer.extend", (running || paused) && ws !== "closed");
-  showControl("timer.stop", (running || paused) && ws !== "closed");
-  renderTimer();
+  const workshop = state.workshop;
+  root.dataset.workshopState = workshop ? workshop.state : "";
+  setText(bind(root, "prompt"), (activity && (activity.prompt || activity.title)) || "Tableau d'idées");
+  setText(bind(root, "state"), describeState(state));
+  renderAgendaStrip(bind(root, "agenda"), state);
+  controls.render();
+
+  // Only boards of notes are drawn here; another kind of activity (a vote) shows its prompt.
+  const isBoard = !activity || !activity.kind || activity.kind === "ideation";
+  const notes = isBoard ? wallNotes(state.board()) : [];
+  setText(bind(root, "count"), plural(notes.length, "contribution", "contributions"));
+  const secret = isBoard && isPrivateHidden(activity);
+  bind(root, "private").hidden = !secret;
+  bind(root, "board").hidden = secret || !isBoard;
+  bind(root, "dropbar").hidden = secret || !isBoard || !activity || !canModerate();
+  if (secret) renderPrivate(activity, notes);
+
+  const density = densityFor(secret ? 0 : notes.length);
+  root.dataset.density = String(density.level);
+  root.style.setProperty("--wall-font", `${density.fontSize}rem`);
+  root.style.setProperty("--wall-note-width", `${density.noteWidth}rem`);
+  root.style.setProperty("--wall-lines", String(density.lines || "none"));
+  wall.render({
+    activity,
+    notes: secret ? [] : notes, // a private activity's bodies never reach the page
+    clusters: state.boardClusters(),
+    workshop,
+    density,
+    spotlightId: workshop ? workshop.spotlight_id : null,
+  });
+  renderSpotlight();
+  renderTimer(bind(root, "timer"), workshop, client.serverNow());
 }
 
-function renderTimer() {
-  const text = state.workshop ? timerText(state.workshop.timer, client.serverNow()) : "";
-  const line = bind(root, "timer");
-  if (line.textContent !== text) line.textContent = text;
-}
-
-function showControl(command, visible) {
-  root.querySelector(`[data-command="${command}"]`).hidden = !visible;
-}
-
-function renderPresence(presence) {
-  bind(root, "connected").textContent = String(presence.connected);
-  bind(root, "connected-label").textContent =
-    presence.connected > 1 ? "personnes connectées" : "personne connectée";
-  const list = bind(root, "by-profile");
-  list.replaceChildren(
-    ...Object.entries(presence.by_profile).map(([profile, count]) => {
-      const item = document.createElement("li");
-      item.textContent = `${count === "<5" ? "moins de 5" : count} ${PROFILE_LABELS[profile] || profile}`;
-      return item;
-    }),
+function renderPrivate(activity, notes) {
+  setText(bind(root, "private-count"), plural(notes.length, "contribution reçue", "contributions reçues"));
+  const counts = activity.columns.length ? columnCounts(activity, notes) : [];
+  bind(root, "private-columns").replaceChildren(
+    ...counts.map((c) => el("li", { text: `${c.label} : ${c.count}` })),
   );
+  bind(root, "reveal").hidden = !(state.workshop && state.workshop.state !== "closed");
 }
 
+function renderSpotlight() {
+  const id = state.workshop ? state.workshop.spotlight_id : null;
+  if (id !== closedSpotlightId) closedSpotlightId = null;
+  const note = id ? state.contributions.get(id) : null;
+  const activity = note ? state.activities.get(note.activity_id) : null;
+  const shown = note && note.status === "visible" && !isPrivateHidden(activity) && id !== closedSpotlightId;
+  if (!shown) {
+    if (spotlight.open) spotlight.close();
+    return;
+  }
+  setText(bind(root, "spotlight-body"), note.body);
+  const author = shownAuthor(state.workshop, note);
+  setText(bind(root, "spotlight-author"), author ? `— ${author}` : "");
+  bind(root, "spotlight-author").hidden = !author;
+  openDialog(spotlight, bind(root, "spotlight-close"));
+}
+
+let renderTimerId = null;
+/** Render once for a burst of events (a sync replays hundreds at once). */
+function scheduleRender() {
+  if (renderTimerId !== null) return;
+  renderTimerId = setTimeout(() => {
+    renderTimerId = null;
+    keepingFocus(render);
+  }, 20);
+}
+
+// Spotlight, clusters and help dialogs -----------------------------------------------
+function closeSpotlight() {
+  const id = state.workshop ? state.workshop.spotlight_id : null;
+  if (id === null) return;
+  closedSpotlightId = id;
+  tracker.send(
+    { type: "contribution.spotlight", contribution_id: null },
+    {
+      onError() {
+        closedSpotlightId = null;
+        scheduleRender();
+      },
+    },
+  );
+  if (spotlight.open) spotlight.close();
+}
+bind(root, "spotlight-close").addEventListener("click", closeSpotlight);
+spotlight.addEventListener("cancel", (event) => {
+  event.preventDefault();
+  closeSpotlight();
+});
+
+clusterForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const title = clusterForm.elements.title.value.trim();
+  const activity = state.currentActivity();
+  if (!title || !activity || newClusterNoteId === null) return;
+  tracker.send({
+    type: "cluster.create",
+    activity_id: activity.id,
+    title,
+    contribution_ids: [newClusterNoteId],
+  });
+  newClusterNoteId = null;
+  clusterDialog.close();
+});
+bind(root, "cluster-cancel").addEventListener("click", () => clusterDialog.close());
+
+bind(root, "shortcuts").replaceChildren(
+  ...SHORTCUTS.map((shortcut) => {
+    const keys = el("td");
+    shortcut.keys.forEach((key, index) => {
+      if (index) keys.append(" ou ");
+      keys.append(el("kbd", { text: key }));
+    });
+    const row = el("tr");
+    row.append(keys, el("td", { text: shortcut.label }));
+    return row;
+  }),
+);
+const openHelp = () => openDialog(help, bind(root, "help-close"));
+bind(root, "help-open").addEventListener("click", openHelp);
+bind(root, "help-close").addEventListener("click", () => help.close());
+bind(root, "reveal").addEventListener("click", () => controls.run("activity.reveal"));
+
+// Keyboard shortcuts -------------------------------------------------------------------
+document.addEventListener("keydown", (event) => {
+  if (event.defaultPrevented || event.repeat) return;
+  const action = shortcutFor(
+    { key: event.key, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey, kind: targetKind(event.target) },
+    viewOf(state),
+    { minutes: controls.minutes() },
+  );
+  if (!action) return;
+  if (action.ui === "escape") {
+    // An open dialog closes itself (its cancel event); without one, Escape ends the spotlight.
+    if (!root.querySelector("dialog[open]")) closeSpotlight();
+    return;
+  }
+  event.preventDefault();
+  if (action.ui === "help") openHelp();
+  else controls.send(action.command);
+});
+
+// Connection ---------------------------------------------------------------------------
 const client = new LiveClient({
   url: socketUrl(root.dataset.wsPath),
   persist: false, // a facilitator command is not replayed hours later
@@ -74,38 +209,22 @@ const client = new LiveClient({
   handlers: {
     snapshot(snapshot) {
       state.loadSnapshot(snapshot);
-      render();
+      scheduleRender();
     },
     event(event) {
       state.apply(event);
-      render();
+      scheduleRender();
     },
-    presence: renderPresence,
+    presence: (presence) => renderPresence(root, bind, presence),
     status(status) {
-      bind(root, "status").textContent = STATUS[status] || "";
+      setText(bind(root, "status"), STATUS[status] || "");
       root.dataset.status = status;
     },
-    ack() {},
-    error(_command, error) {
-      bind(root, "status").textContent = error.message;
-    },
+    ack: (command, reply) => tracker.acked(command, reply),
+    error: (command, error) => tracker.failed(command, error),
   },
 });
+tracker.attach(client);
 
-root.querySelectorAll("[data-command]").forEach((button) => {
-  button.addEventListener("click", () => {
-    const command = { type: button.dataset.command };
-    if (command.type.startsWith("activity.")) {
-      const activity = state.currentActivity();
-      if (!activity) return;
-      command.activity_id = activity.id;
-    }
-    if (command.type === "timer.start") command.seconds = 60 * Number(bind(root, "timer-minutes").value);
-    if (command.type === "timer.extend") command.seconds = 60;
-    if (command.type === "workshop.close" && !window.confirm("Clôturer l'atelier ? Plus personne ne pourra contribuer.")) return;
-    client.send(command);
-  });
-});
-
-setInterval(renderTimer, 250);
+setInterval(() => renderTimer(bind(root, "timer"), state.workshop, client.serverNow()), 250);
 client.connect();

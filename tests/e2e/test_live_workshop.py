@@ -5,26 +5,14 @@ checked with axe-core on every page the two meet."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from ateliers import actions
 from participation.models import Contribution
+from tests.e2e.helpers import assert_accessible, logged_in
 from tests.factories import ChallengeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "mot-de-passe-solide"
-
-
-def assert_accessible(page: Page) -> None:
-    """No serious or critical axe-core violation on the page as it is now."""
-    results = Axe().run(page)
-    blocking = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not blocking, f"{page.url}: " + "; ".join(blocking)
 
 
 @pytest.fixture
@@ -39,12 +27,11 @@ def workshop():
 def test_a_phone_joins_by_code_and_its_ideas_reach_the_big_screen_even_after_going_offline(
     live_url, browser, workshop
 ):
-    screen_context = browser.new_context(viewport={"width": 1600, "height": 900}, locale="fr-FR")
-    screen = screen_context.new_page()
-    screen.goto(f"{live_url}/connexion/?next=/ateliers/{workshop.pk}/ecran/")
-    screen.get_by_label("Identifiant").fill("animatrice")
-    screen.get_by_label("Mot de passe").fill(PASSWORD)
-    screen.get_by_role("button", name="Se connecter").click()
+    screen = logged_in(
+        browser,
+        f"{live_url}/connexion/?next=/ateliers/{workshop.pk}/ecran/",
+        {"width": 1600, "height": 900},
+    )
     code = screen.get_by_test_id("join-code").inner_text()
     assert code.replace("-", "") == workshop.join_code
     screen.get_by_role("button", name="Démarrer l'atelier").click()
@@ -99,5 +86,5 @@ def test_a_phone_joins_by_code_and_its_ideas_reach_the_big_screen_even_after_goi
     expect(phone.locator("[data-bind=board] li")).to_have_count(2)
     expect(mine.filter(has_text="Reçue")).to_have_count(2)
     assert Contribution.objects.filter(activity__workshop=workshop).count() == 2
-    screen_context.close()
+    screen.context.close()
     phone_context.close()

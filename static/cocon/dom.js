@@ -1,0 +1,63 @@
+// Small DOM helpers for the facilitator's pages. User text only ever goes through
+// textContent (never innerHTML).
+
+/** A new element: el("p", { className: "x", text: "…", attrs: { id: "y" } }). */
+export function el(tag, { className = "", text = null, attrs = {} } = {}) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== null) node.textContent = text;
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value !== null && value !== undefined && value !== false) node.setAttribute(name, value === true ? "" : value);
+  }
+  return node;
+}
+
+/** Set text only when it changed (no needless DOM writes, no screen reader chatter). */
+export function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/**
+ * Make `parent`'s children exactly `nodes`, in order, moving only what must move: a node
+ * that stays in place keeps focus, an open form keeps what was typed.
+ */
+export function reconcile(parent, nodes) {
+  let cursor = parent.firstChild;
+  for (const node of nodes) {
+    if (node === cursor) {
+      cursor = cursor.nextSibling;
+      continue;
+    }
+    parent.insertBefore(node, cursor);
+  }
+  while (cursor) {
+    const next = cursor.nextSibling;
+    cursor.remove();
+    cursor = next;
+  }
+}
+
+/** Run `render`; if focus fell to the page because the render moved its element, put it back. */
+export function keepingFocus(render) {
+  const focused = document.activeElement;
+  render();
+  const lost = !document.activeElement || document.activeElement === document.body;
+  if (lost && focused && focused !== document.body && focused.isConnected) {
+    focused.focus({ preventScroll: true });
+  }
+}
+
+/** Open a <dialog> as modal, remembering what had focus to give it back on close. */
+export function openDialog(dialog, focusTarget = null) {
+  if (dialog.open) return;
+  const opener = document.activeElement;
+  dialog.addEventListener(
+    "close",
+    () => {
+      if (opener && opener.isConnected && typeof opener.focus === "function") opener.focus({ preventScroll: true });
+    },
+    { once: true },
+  );
+  dialog.showModal();
+  if (focusTarget) focusTarget.focus();
+}
