@@ -37,4 +37,4 @@ EXPOSE 8000
 # --proxy-headers: take the client address and scheme from X-Forwarded-For /
 # X-Forwarded-Proto, set by the reverse proxy (deploy/nginx.conf). Only safe
 # when port 8000 is reachable from the proxy alone.
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "--websocket-max-message-size", "65536", "--proxy-headers", "config.asgi:application"]
+CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "--websocket-max-message-size", "1048576", "--proxy-headers", "config.asgi:application"]

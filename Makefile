@@ -28,7 +28,7 @@ $(VENV)/.dev-stamp: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.run-stamp ## Run the product on SQLite + in-process channel layer, with a seeded demo
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
 	DEBUG=1 $(BIN)/python manage.py seed_demo --base-url http://$(HOST):$(PORT)
-	DEBUG=1 $(BIN)/daphne -b $(HOST) -p $(PORT) --websocket-max-message-size 65536 config.asgi:application
+	DEBUG=1 $(BIN)/daphne -b $(HOST) -p $(PORT) --websocket-max-message-size 1048576 config.asgi:application
 
 test: $(VENV)/.dev-stamp ## Install what tests need, start a real PostgreSQL + Redis, run the whole suite
 	scripts/with-services.sh $(MAKE) --no-print-directory test-suite

@@ -161,7 +161,7 @@ log "migrating"
 URLS=()
 for ((n = 1; n <= WORKERS; n++)); do
 	port=$(free_port)
-	"$DAPHNE" -b 127.0.0.1 -p "$port" --websocket-max-message-size 65536 \
+	"$DAPHNE" -b 127.0.0.1 -p "$port" --websocket-max-message-size 1048576 \
 		"$APP" >"$OUT/daphne-$n.log" 2>&1 &
 	PIDS+=($!)
 	PORTS+=("$port")

@@ -186,6 +186,8 @@ PARTICIPANT_COOKIE_MAX_AGE = env.int("PARTICIPANT_COOKIE_MAX_AGE", default=7 * 2
 
 # Live path limits (see docs/protocol.md).
 WS_MAX_MESSAGE_BYTES = env.int("WS_MAX_MESSAGE_BYTES", default=16 * 1024)
+# Daphne's --websocket-max-message-size bounds outgoing messages too (see docs/protocol.md).
+WS_MAX_OUTGOING_BYTES = env.int("WS_MAX_OUTGOING_BYTES", default=1024 * 1024)
 REPLAY_MAX_EVENTS = env.int("REPLAY_MAX_EVENTS", default=500)
 CONTRIBUTION_MAX_LENGTH = 500
 

@@ -144,6 +144,17 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         """Every message to this socket goes here, the hub's deliveries included. A socket
         that closed meanwhile is not an error: what was done is done (a committed idea
         stays committed) and its client resends with the same request_id."""
+        if too_large_to_send(text):
+            # Daphne would drop it without a trace; say so, loudly, instead.
+            logger.error(
+                "not sent: a %d-character message to a %s of workshop %s is over "
+                "WS_MAX_OUTGOING_BYTES (starts %r)",
+                len(text),
+                self.role,
+                self.workshop_id,
+                text[:80],
+            )
+            return
         try:
             await self.base_send({"type": "websocket.send", "text": text})
         except Exception:
@@ -303,6 +314,13 @@ HANDLERS: dict[str, tuple[str | None, Handler]] = {
     **{name: (PHONE, WorkshopConsumer.on_participant_command) for name in PARTICIPANT_ACTIONS},
     **{name: (SCREEN, WorkshopConsumer.on_facilitator_command) for name in FACILITATOR_ACTIONS},
 }
+
+
+def too_large_to_send(text: str) -> bool:
+    """Over the transport's limit once encoded? Cheap for the usual small message: only a
+    text that could exceed it (UTF-8 takes at most 4 bytes a character) is encoded."""
+    limit = settings.WS_MAX_OUTGOING_BYTES
+    return len(text) * 4 > limit and len(text.encode("utf-8", "surrogatepass")) > limit
 
 
 class BadFrame(Exception):

@@ -1,6 +1,8 @@
 """The board over the real socket and channel layer: what each audience receives in
 private mode and after moderation, and who may send which command."""
 
+import json
+
 import pytest
 from channels.db import database_sync_to_async as db
 
@@ -175,3 +177,29 @@ async def test_the_big_screen_and_the_tablet_of_one_facilitator_stay_in_sync(
     assert timer["ends_at"] is not None
     for socket in (big_screen, tablet):
         await socket.disconnect()
+
+
+async def test_a_message_over_the_transport_limit_is_logged_not_silently_lost(
+    live_workshop, facilitator, settings, caplog
+):
+    """Daphne drops an outgoing message over --websocket-max-message-size without a
+    trace: the server checks its own messages against the same limit and logs them."""
+    screen = await open_screen(live_workshop, await db(session_cookie)(facilitator))
+    await synced(screen)
+    settings.WS_MAX_OUTGOING_BYTES = 1000
+    author = await db(participant_for_device)(live_workshop.pk, "author")
+    if author is None:
+        author = await db(actions.participant_join)(
+            workshop=live_workshop, device_token="author", profile="usager"
+        )
+    await db(actions.contribution_create)(
+        participant=author, activity_id=live_workshop.current_activity_id, body="é" * 500
+    )
+    with caplog.at_level("ERROR", logger="realtime.consumers"):
+        await send(screen, {"type": "sync", "last_seq": None})
+        received = []
+        while not await screen.receive_nothing(0.5):
+            received.append(json.loads((await screen.receive_output())["text"])["type"])
+    assert "sync" not in received  # too large: not sent…
+    assert "over WS_MAX_OUTGOING_BYTES" in caplog.text  # …and said
+    await screen.disconnect()

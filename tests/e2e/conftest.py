@@ -88,7 +88,7 @@ def live_url(django_db_setup: None) -> Iterator[str]:
             "-p",
             str(port),
             "--websocket-max-message-size",
-            "65536",
+            "1048576",
             "config.asgi:application",
         ],
         cwd=ROOT,
