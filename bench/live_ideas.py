@@ -45,6 +45,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from moderator import Moderator  # bench/moderator.py: this script's folder is on the path
+from votes import VotePlan, send_votes, vote_command, vote_report
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.typing import Origin
@@ -66,6 +67,8 @@ DOMAIN_EVENTS = frozenset(
         "cluster.updated",
         "cluster.removed",
         "redacted",
+        "vote.items",
+        "vote.tally",
     }
 )
 CREATED, UPDATED = "contribution.created", "contribution.updated"
@@ -130,6 +133,7 @@ class Idea:
     queued_offline: bool = False  # created while its phone had no synced socket
     in_flight_at_drop: bool = False  # storm: sent just before its phone dropped
     fault_burst: bool = False  # sent just before a fault
+    vote_item: int | None = None  # a vote (bench/votes.py), not an idea
 
 
 @dataclass
@@ -141,6 +145,7 @@ class Run:
     heartbeat: float
     max_beats: int
     ideas: dict[str, Idea] = field(default_factory=dict)
+    votes: dict[str, Idea] = field(default_factory=dict)
     acked_ids: set[int] = field(default_factory=set)  # contribution ids of acked ideas
     max_acked_seq: int = 0
     errors: Counter[str] = field(default_factory=Counter)  # final: nothing will retry
@@ -521,9 +526,16 @@ class Link:
             await self.transmit(idea)
 
     def on_ack(self, message: dict[str, Any], at: float) -> None:
-        idea = self.outbox.pop(message.get("request_id") or "", None)
-        idea = idea or self.run.ideas.get(message.get("request_id") or "")
+        request_id = message.get("request_id") or ""
+        idea = self.outbox.pop(request_id, None)
+        idea = idea or self.run.ideas.get(request_id) or self.run.votes.get(request_id)
         if idea is None:
+            return
+        if idea.vote_item is not None:
+            if idea.acked_at is not None:
+                self.run.duplicate_acks += 1
+            else:
+                idea.acked_at = at
             return
         result = message.get("result") or {}
         contribution_id = result.get("contribution_id")
@@ -575,6 +587,7 @@ class Screen(Link):
         self.presence_messages = 0
         self.last_presence: dict[str, Any] | None = None
         self.note_ids: list[int] = []  # notes of this run, in the order shown (moderator)
+        self.tallies: list[tuple[float, int]] = []  # (applied at, total points) per tally
 
     async def on_raw(self, raw: str, at: float) -> None:
         message = json.loads(raw)
@@ -598,6 +611,10 @@ class Screen(Link):
 
     def apply(self, event: Event, at: float, via_sync: bool) -> None:
         seq, kind, data = event
+        if kind == "vote.tally":
+            items = data["tally"]["items"] or []
+            self.tallies.append((at, sum(item.get("count") or 0 for item in items)))
+            return
         if kind != CREATED:
             return
         if via_sync:
@@ -914,9 +931,17 @@ async def run_faults(
             log(f"fault {name}: {line}")
 
 
-def settled(run: Run, phones: list[Phone], samples: list[Phone]) -> bool:
-    """Every idea answered; every acked one on the screen, each sample phone, every
-    phone's board (no phone still offline)."""
+def settled(
+    run: Run, phones: list[Phone], samples: list[Phone], screen: "Screen | None" = None
+) -> bool:
+    """Every idea and vote answered; every acked idea on the screen, each sample phone,
+    every phone's board (no phone still offline); every acked vote in the screen's tally."""
+    if run.votes:
+        if any(v.acked_at is None and v.error is None for v in run.votes.values()):
+            return False
+        acked_votes = sum(1 for v in run.votes.values() if v.acked_at is not None)
+        if screen is not None and (not screen.tallies or screen.tallies[-1][1] < acked_votes):
+            return False
     for idea in run.ideas.values():
         if idea.acked_at is None and idea.error is None:
             return False
@@ -1109,7 +1134,26 @@ async def run_bench(args: argparse.Namespace) -> dict[str, Any]:
             seed=args.seed + 3,
         )
         side.append(asyncio.create_task(moderator.run(args.duration)))
-    await send_ideas(connected, run, args.activity_id, args.rate, args.duration, args.seed)
+    plan = vote_plan(args)
+    if plan is not None:
+
+        def new_vote(phone: Phone, item_id: int, number: int) -> Idea:
+            key = f"{run.tag}-v{number}"
+            vote = Idea(
+                key=key,
+                phone=phone.index,
+                sent_at=now(),
+                command=vote_command(key, item_id),
+                vote_item=item_id,
+            )
+            run.votes[key] = vote
+            return vote
+
+        side.append(asyncio.create_task(send_votes(plan, connected, new_vote, args.seed + 4)))
+    if args.rate > 0:
+        await send_ideas(connected, run, args.activity_id, args.rate, args.duration, args.seed)
+    else:
+        await asyncio.sleep(args.duration)
     sending_done = now()
     with contextlib.suppress(TimeoutError):
         async with asyncio.timeout(FAULT_TIMEOUT + args.storm_window + SHUTDOWN_TIMEOUT):
@@ -1118,7 +1162,7 @@ async def run_bench(args: argparse.Namespace) -> dict[str, Any]:
 
     # (f) Drain: until everything is settled, or the drain period is over.
     deadline = sending_done + args.drain
-    while now() < deadline and not settled(run, connected, samples):
+    while now() < deadline and not settled(run, connected, samples, screen):
         await asyncio.sleep(POLL)
     drain_s = now() - sending_done
     cpu_measure = sum(cpu_seconds()) - sum(cpu_send)
@@ -1167,7 +1211,27 @@ async def run_bench(args: argparse.Namespace) -> dict[str, Any]:
         figures["faults"] = fault_figures(run, connected, screen, wall_send, sending_done)
     if moderator is not None:
         figures["moderation"] = moderation_figures(moderator, run, connected, samples)
+    if plan is not None:
+        figures["votes"] = vote_report(list(run.votes.values()), screen.tallies, latency_ms)
+        figures["votes"]["activity_id"] = plan.activity_id
     return figures
+
+
+def vote_plan(args: argparse.Namespace) -> VotePlan | None:
+    """The votes to send, on the vote activity bench/setup_workshop.py prepared."""
+    if not (args.vote_rate or args.votes_per_phone):
+        return None
+    with open(args.setup, encoding="utf-8") as source:
+        setup = json.load(source)
+    if not setup.get("vote_item_ids"):
+        raise RuntimeError("votes asked but the workshop has no vote items (--vote-items)")
+    return VotePlan(
+        activity_id=setup["vote_activity_id"],
+        item_ids=setup["vote_item_ids"],
+        rate=args.vote_rate,
+        duration=args.vote_duration or args.duration,
+        per_phone=args.votes_per_phone,
+    )
 
 
 def moderation_figures(
@@ -1557,6 +1621,15 @@ def print_report(r: dict[str, Any]) -> None:
         lines += storm_lines(r["storm"])
     if "moderation" in r:
         lines += moderation_lines(r["moderation"])
+    if "votes" in r:
+        v = r["votes"]
+        lines += [
+            f"votes            sent {v['sent']}  acked {v['acked']}  errored {v['errored']}  "
+            f"unanswered {v['unanswered']}; big screen's last tally counts {v['screen_counted']} "
+            f"({v['screen_tallies']} tallies received; acked votes never shown {v['never_shown']})",
+            f"  latency        send → in the big screen's tally {fmt(v['latency_ms'])} ms; "
+            f"ack {fmt(v['ack_latency_ms'])} ms",
+        ]
     for fault in r.get("faults", []):
         lines += fault_lines(fault)
     lines.append(
@@ -1754,11 +1827,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=float,
         help="with --moderate, seconds into the posting when the (private) board is revealed",
     )
+    parser.add_argument(
+        "--vote-rate", type=float, default=0.0, help="votes per second in total (0: none)"
+    )
+    parser.add_argument(
+        "--votes-per-phone", type=int, default=0, help="instead: each phone spends this many"
+    )
+    parser.add_argument(
+        "--vote-duration", type=float, default=0.0, help="seconds of voting (0: --duration)"
+    )
+    parser.add_argument("--setup", default="", help="setup_workshop.py's JSON (vote items)")
     parser.add_argument("--json", dest="json_out", help="also write the figures to this file")
     args = parser.parse_args(argv)
     if not 1 <= args.phones <= 5000:
         parser.error("--phones must be between 1 and 5000")
-    if not 0 < args.rate <= 1000 or not 0 < args.duration <= 3600 or not 0 <= args.drain <= 600:
+    if not 0 <= args.rate <= 1000 or not 0 < args.duration <= 3600 or not 0 <= args.drain <= 600:
         parser.error("--rate, --duration or --drain out of range")
     if not (args.heartbeat == 0 or 1 <= args.heartbeat <= 600):
         parser.error("--heartbeat must be 0 (off) or between 1 and 600 seconds")
@@ -1802,6 +1885,9 @@ def main(argv: list[str] | None = None) -> int:
         and figures.get("storm", {}).get("target_met", True)
         and not figures.get("moderation", {}).get("errors")
         and not figures.get("moderation", {}).get("unanswered")
+        and figures.get("votes", {}).get("acked", 0) == figures.get("votes", {}).get("sent", 0)
+        and figures.get("votes", {}).get("screen_counted", 0)
+        == figures.get("votes", {}).get("acked", 0)
     )
     return 0 if healthy else 1
 

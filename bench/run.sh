@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh — one load-test run of the live path on this machine.
 #
-# Usage: scripts/with-services.sh bench/run.sh [--workers K] [--private] [live_ideas options…]
+# Usage: scripts/with-services.sh bench/run.sh [--workers K] [--private]
+#          [--vote-items N [--votes-per-person K]] [live_ideas options…]
 #        (or `make bench BENCH_ARGS="--phones 300 --rate 5 --duration 30"`)
 #
 # with-services.sh provides a throw-away PostgreSQL and Redis (DATABASE_URL,
@@ -35,6 +36,10 @@ while (($# > 0)); do
 	--private)
 		SETUP_ARGS+=(--private)
 		shift
+		;;
+	--vote-items | --votes-per-person)
+		SETUP_ARGS+=("$1" "${2:?$1 needs a number}")
+		shift 2
 		;;
 	--workers)
 		WORKERS=${2:?--workers needs a number}
@@ -213,7 +218,7 @@ export BENCH_DAPHNE_PIDS="${PIDS[*]}" BENCH_OUT=$OUT
 status=0
 "$PY" bench/live_ideas.py "${URLS[@]}" --workshop-id "$WORKSHOP_ID" --join-code "$JOIN_CODE" \
 	--activity-id "$ACTIVITY_ID" --user bench-facilitator --password "$PASSWORD" \
-	--json "$OUT/report.json" "${PASS[@]}" || status=$?
+	--setup "$OUT/workshop.json" --json "$OUT/report.json" "${PASS[@]}" || status=$?
 
 # Every acked idea must be stored exactly once: the rows of the workshop, by idea key.
 echo
@@ -226,6 +231,21 @@ if psql "$DATABASE_URL" -tA -c "SELECT coalesce(substring(c.body from '^\[([^]]+
 	((db_status == 0 || status != 0)) || status=$db_status
 else
 	log "could not read the contributions or the report: no database check"
+fi
+
+# Every acked vote must be one row, and the big screen's last tally must count them all.
+VOTE_ID=$("$PY" -c 'import json, sys; print(json.load(sys.stdin).get("vote_activity_id") or "")' <<<"$SETUP")
+if [[ -n $VOTE_ID && -s $OUT/report.json ]]; then
+	ROWS=$(psql "$DATABASE_URL" -tA -c "SELECT count(*) FROM participation_vote WHERE activity_id = $VOTE_ID")
+	"$PY" - "$OUT/report.json" "$ROWS" <<'PY' || status=1
+import json, sys
+votes = json.load(open(sys.argv[1])).get("votes") or {}
+rows = int(sys.argv[2])
+ok = votes.get("acked") == rows == votes.get("screen_counted")
+print(f"votes            acked {votes.get('acked')}, rows in the database {rows}, counted on "
+      f"the big screen {votes.get('screen_counted')}: {'EQUAL' if ok else 'MISMATCH'}")
+sys.exit(0 if ok else 1)
+PY
 fi
 
 MACHINE_AFTER=$(machine_busy)

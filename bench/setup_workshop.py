@@ -26,6 +26,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--private", action="store_true", help="notes hidden until the facilitator reveals them"
     )
+    parser.add_argument(
+        "--vote-items",
+        type=int,
+        default=0,
+        help="also open a dot vote on this many notes of an earlier board (0: no vote)",
+    )
+    parser.add_argument("--votes-per-person", type=int, default=20)
     return parser.parse_args(argv)
 
 
@@ -72,6 +79,7 @@ def main(argv: list[str] | None = None) -> None:
         max_notes=MAX_NOTES_LIMIT,
     )
     actions.workshop_start(user=user, workshop_id=workshop.pk)
+    vote = open_vote(user, workshop, args) if args.vote_items else {}
 
     print(
         json.dumps(
@@ -79,9 +87,44 @@ def main(argv: list[str] | None = None) -> None:
                 "workshop_id": workshop.pk,
                 "join_code": workshop.join_code,
                 "activity_id": activity.pk,
+                **vote,
             }
         )
     )
+
+
+def open_vote(user, workshop, args: argparse.Namespace) -> dict:
+    """A board of `--vote-items` notes (its own, already closed), a dot vote on them, open
+    at the same time as the board phones post to: the workshop's current activity stays
+    the board."""
+    from ateliers import actions, agenda
+    from participation import actions as participation_actions
+
+    source = agenda.activity_add(user=user, workshop_id=workshop.pk, title="Idées à voter")
+    source_id = source.result["activity_id"]
+    vote = agenda.vote_activity_add(
+        user=user,
+        workshop_id=workshop.pk,
+        title="Vote de charge",
+        source_id=source_id,
+        votes_per_person=args.votes_per_person,
+        max_per_item=args.votes_per_person,
+        private=False,
+    )
+    vote_id = vote.result["activity_id"]
+    current = workshop.activities.order_by("position").first()
+    actions.agenda_goto(user=user, workshop_id=workshop.pk, activity_id=source_id)
+    for n in range(args.vote_items):
+        author = participation_actions.participant_join(
+            workshop=workshop, device_token=f"bench-author-{n // 10}", profile="agent"
+        )
+        participation_actions.contribution_create(
+            participant=author, activity_id=source_id, body=f"Proposition à voter n°{n + 1}"
+        )
+    actions.agenda_goto(user=user, workshop_id=workshop.pk, activity_id=vote_id)
+    actions.agenda_goto(user=user, workshop_id=workshop.pk, activity_id=current.pk)
+    items = list(workshop.activities.get(pk=vote_id).vote_items.values_list("pk", flat=True))
+    return {"vote_activity_id": vote_id, "vote_item_ids": items}
 
 
 if __name__ == "__main__":
