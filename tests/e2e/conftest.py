@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
@@ -42,12 +43,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_channel_layer() -> None:
-    """Overrides the suite's fixture: flush from a thread of its own, because sync
-    Playwright keeps an event loop running in the test thread."""
+    """Overrides the suite's fixture. Sync Playwright keeps an event loop running in the
+    test thread, and the layer holds connection pools of event loops that earlier
+    server-side actions (tests.e2e.helpers.on_server) created and closed: empty Redis
+    itself, with a plain client, rather than through the layer."""
     cache.clear()
-    worker = threading.Thread(target=lambda: asyncio.run(get_channel_layer().flush()))
-    worker.start()
-    worker.join()
+    if settings.REDIS_URL:
+        redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    else:
+        worker = threading.Thread(target=lambda: asyncio.run(get_channel_layer().flush()))
+        worker.start()
+        worker.join()
 
 
 def free_port() -> int:
