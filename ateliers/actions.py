@@ -46,9 +46,13 @@ def user_actor(user: AbstractBaseUser) -> str:
 
 
 def lock_workshop(workshop_id: int) -> Workshop:
-    """Lock the workshop row for this transaction: writers of one workshop queue here."""
+    """Lock the workshop row for this transaction: writers of one workshop queue here.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: rows that merely reference the workshop (a vote's
+    receipt) take a KEY SHARE lock on it, which must not wait for the writers' queue.
+    """
     try:
-        return Workshop.objects.select_for_update().get(pk=workshop_id)
+        return Workshop.objects.select_for_update(no_key=True).get(pk=workshop_id)
     except Workshop.DoesNotExist:
         raise NotFound() from None
 

@@ -1,18 +1,20 @@
 """Dot voting and two-axis rating: the only code that writes votes and ratings.
 
-Every vote locks the workshop row, so the budget (points per person) and the per-item
-limit are checked and written one command at a time: two devices of one person, a double
-tap, a retry after a reconnect (same request_id: answered from its receipt) or a vote
-racing the facilitator's close all end in exactly the rows the rules allow. Votes are
+Every vote locks its voter's row, so the budget (points per person) and the per-item
+limit are checked and written one command at a time per person: two devices of one
+person, a double tap, a retry after a reconnect (same request_id: answered from its
+receipt) or a vote racing the facilitator's close all end in exactly the rows the rules
+allow, while different people's votes go through in parallel. Votes are
 not events themselves: each commit asks for the tally to be published soon
 (`realtime.coalesce`), at most once per TALLY_INTERVAL per process, so a room voting at
 once costs a few tally messages per second, not one per vote per socket.
 """
 
-from typing import Any
+from collections import Counter
+from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from ateliers.actions import facilitator_command, lock_workshop
@@ -23,9 +25,18 @@ from ateliers.errors import (
     ItemVoteLimit,
     NotFound,
     VoteBudgetSpent,
+    WorkshopClosed,
+    WorkshopNotLive,
 )
-from ateliers.models import Activity, ActivityKind, ActivityState, VoteTarget, Workshop
-from participation.actions import participant_command
+from ateliers.models import (
+    Activity,
+    ActivityKind,
+    ActivityState,
+    VoteTarget,
+    Workshop,
+    WorkshopState,
+)
+from participation.actions import participant_actor
 from participation.models import (
     Cluster,
     Contribution,
@@ -35,11 +46,11 @@ from participation.models import (
     Vote,
     VoteItem,
 )
-from participation.tallies import my_votes_out, tally_out, vote_item_out
-from realtime.broadcast import SAME, publish
+from participation.tallies import tally_out, vote_item_out
+from realtime.broadcast import SAME, PhoneView, publish
 from realtime.coalesce import soon
-from realtime.events import VoteItemsEvent, VoteTallyEvent
-from realtime.receipts import CommandResult
+from realtime.events import MyVotesOut, VoteItemsEvent, VoteTallyEvent
+from realtime.receipts import CommandResult, find_receipt, remember
 
 TALLY_INTERVAL = 0.5
 
@@ -138,16 +149,15 @@ def vote_shortlist(
 
 def publish_tally(activity: Activity) -> int:
     """Publish the activity's results as they are in the database now (inside the
-    caller's transaction): in full to facilitators; to phones only the number of voters
-    while the results are hidden."""
+    caller's transaction, under the workshop lock, so tallies go out in the order they
+    were counted): in full to facilitators; to phones only the number of voters while
+    the results are hidden."""
     full = tally_out(activity)
-    phone = tally_out(activity, for_phone=True)
-    return publish(
-        activity.workshop_id,
-        VoteTallyEvent,
-        phones=SAME if phone == full else (VoteTallyEvent, {"tally": phone}),
-        tally=full,
-    )
+    phones: PhoneView = SAME
+    if activity.results_hidden:
+        hidden = full.model_copy(update={"items": None, "by_profile": None})
+        phones = (VoteTallyEvent, {"tally": hidden})
+    return publish(activity.workshop_id, VoteTallyEvent, phones=phones, tally=full)
 
 
 def _flush_tally(workshop_id: int, activity_id: int) -> None:
@@ -168,25 +178,72 @@ def _tally_soon(activity: Activity) -> None:
 
 
 # Participants' votes ------------------------------------------------------------------
+#
+# A vote takes no workshop lock (it publishes no event of its own): it locks the voter's
+# row, so one person's devices and retries queue, and holds a SHARE lock on the vote's
+# activity, which closing it (an UPDATE of that row) must wait for. So voters proceed in
+# parallel, and a vote racing the close either commits before the close reads the final
+# tally or sees the vote closed.
+
+ItemChange = Callable[[VoteItem, Activity, list[int]], list[int]]
 
 
-def _open_item(workshop: Workshop, item_id: int, kind: str) -> tuple[VoteItem, Activity]:
-    item = (
-        VoteItem.objects.select_related("activity", "contribution")
-        .filter(pk=item_id, activity__workshop=workshop)
-        .first()
-    )
-    if item is None or item.activity.kind != kind:
-        raise NotFound()
-    if item.contribution is not None and item.contribution.status != ContributionStatus.VISIBLE:
-        raise NotFound(_("Cet élément a été retiré du vote."))
-    if item.activity.state != ActivityState.OPEN:
-        raise ActivityClosed(_("Le vote est clos."))
-    return item, item.activity
-
-
-def _my_votes(activity: Activity, participant: Participant) -> dict[str, Any]:
-    return my_votes_out(activity, participant).model_dump(mode="json")
+def _voter_command(
+    participant: Participant, item_id: int, kind: str, request_id: str | None, change: ItemChange
+) -> CommandResult:
+    """The frame of every vote command: `change(item, activity, my item ids)` returns the
+    participant's item ids (one per point) after it; the ack carries their votes."""
+    with transaction.atomic():
+        Participant.objects.select_for_update(no_key=True).filter(pk=participant.pk).values(
+            "pk"
+        ).first()
+        actor = participant_actor(participant)
+        if done := find_receipt(participant.workshop_id, actor, request_id):
+            return done
+        item = (
+            VoteItem.objects.select_related("activity", "contribution")
+            .filter(pk=item_id, activity__workshop_id=participant.workshop_id)
+            .first()
+        )
+        if item is None or item.activity.kind != kind:
+            raise NotFound()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT a.state, w.state, w.last_seq FROM ateliers_activity a"
+                " JOIN ateliers_workshop w ON w.id = a.workshop_id"
+                " WHERE a.id = %s FOR SHARE OF a",
+                [item.activity_id],
+            )
+            activity_state, workshop_state, seq = cursor.fetchone()
+        if workshop_state != WorkshopState.LIVE:
+            raise WorkshopClosed() if workshop_state == WorkshopState.CLOSED else WorkshopNotLive()
+        if activity_state != ActivityState.OPEN:
+            raise ActivityClosed(_("Le vote est clos."))
+        if item.contribution is not None and item.contribution.status != ContributionStatus.VISIBLE:
+            raise NotFound(_("Cet élément a été retiré du vote."))
+        activity = item.activity
+        mine = list(
+            Vote.objects.filter(activity=activity, participant=participant).values_list(
+                "item_id", flat=True
+            )
+        )
+        mine = change(item, activity, mine)
+        _tally_soon(activity)
+        ratings = {}
+        if kind == ActivityKind.RATING:
+            ratings = {
+                i: (x, y)
+                for i, x, y in Rating.objects.filter(
+                    activity=activity, participant=participant
+                ).values_list("item_id", "x", "y")
+            }
+        result = MyVotesOut(
+            activity_id=activity.pk,
+            votes=dict(Counter(mine)),
+            left=activity.votes_per_person - len(mine),
+            ratings=ratings,
+        ).model_dump(mode="json")
+        return remember(participant.workshop_id, actor, request_id, seq, result)
 
 
 def vote_add(
@@ -194,21 +251,18 @@ def vote_add(
 ) -> CommandResult:
     """Put one of the participant's points on an item."""
 
-    def add(workshop: Workshop) -> tuple[int, dict[str, Any]]:
-        item, activity = _open_item(workshop, item_id, ActivityKind.VOTE)
-        mine = Vote.objects.filter(activity=activity, participant=participant)
-        if mine.count() >= activity.votes_per_person:
+    def add(item: VoteItem, activity: Activity, mine: list[int]) -> list[int]:
+        if len(mine) >= activity.votes_per_person:
             raise VoteBudgetSpent()
-        if mine.filter(item=item).count() >= activity.max_per_item:
+        if mine.count(item.pk) >= activity.max_per_item:
             raise ItemVoteLimit(
                 _("Vous avez déjà mis %(n)d point(s) sur cet élément, le maximum.")
                 % {"n": activity.max_per_item}
             )
         Vote.objects.create(activity=activity, item=item, participant=participant)
-        _tally_soon(activity)
-        return workshop.last_seq, _my_votes(activity, participant)
+        return [*mine, item.pk]
 
-    return participant_command(participant, request_id, add)
+    return _voter_command(participant, item_id, ActivityKind.VOTE, request_id, add)
 
 
 def vote_remove(
@@ -216,8 +270,7 @@ def vote_remove(
 ) -> CommandResult:
     """Take back one of the participant's points from an item, while the vote is open."""
 
-    def remove(workshop: Workshop) -> tuple[int, dict[str, Any]]:
-        item, activity = _open_item(workshop, item_id, ActivityKind.VOTE)
+    def remove(item: VoteItem, activity: Activity, mine: list[int]) -> list[int]:
         last = (
             Vote.objects.filter(activity=activity, participant=participant, item=item)
             .order_by("-pk")
@@ -226,10 +279,10 @@ def vote_remove(
         if last is None:
             raise InvalidTransition(_("Vous n'avez pas de point sur cet élément."))
         last.delete()
-        _tally_soon(activity)
-        return workshop.last_seq, _my_votes(activity, participant)
+        mine.remove(item.pk)
+        return mine
 
-    return participant_command(participant, request_id, remove)
+    return _voter_command(participant, item_id, ActivityKind.VOTE, request_id, remove)
 
 
 def rating_set(
@@ -239,15 +292,13 @@ def rating_set(
     if not (1 <= x <= 5 and 1 <= y <= 5):
         raise InvalidInput(_("Chaque note va de 1 à 5."))
 
-    def rate(workshop: Workshop) -> tuple[int, dict[str, Any]]:
-        item, activity = _open_item(workshop, item_id, ActivityKind.RATING)
+    def rate(item: VoteItem, activity: Activity, mine: list[int]) -> list[int]:
         Rating.objects.update_or_create(
             item=item, participant=participant, defaults={"activity": activity, "x": x, "y": y}
         )
-        _tally_soon(activity)
-        return workshop.last_seq, _my_votes(activity, participant)
+        return mine
 
-    return participant_command(participant, request_id, rate)
+    return _voter_command(participant, item_id, ActivityKind.RATING, request_id, rate)
 
 
 def rating_clear(
@@ -255,11 +306,9 @@ def rating_clear(
 ) -> CommandResult:
     """Withdraw the participant's rating of an item."""
 
-    def clear(workshop: Workshop) -> tuple[int, dict[str, Any]]:
-        item, activity = _open_item(workshop, item_id, ActivityKind.RATING)
+    def clear(item: VoteItem, activity: Activity, mine: list[int]) -> list[int]:
         if not Rating.objects.filter(item=item, participant=participant).delete()[0]:
             raise InvalidTransition(_("Vous n'avez pas noté cet élément."))
-        _tally_soon(activity)
-        return workshop.last_seq, _my_votes(activity, participant)
+        return mine
 
-    return participant_command(participant, request_id, clear)
+    return _voter_command(participant, item_id, ActivityKind.RATING, request_id, clear)
