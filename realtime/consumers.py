@@ -238,7 +238,10 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         """Every phone command maps to one action, called with this socket's participant;
         the command's fields, but for its type and request id, are the arguments."""
         action = PARTICIPANT_ACTIONS[command.type]
-        outcome = await database_sync_to_async(action)(
+        # Votes take no workshop-wide lock: they may run on several threads (and database
+        # connections) at once instead of queuing on the process's one database thread.
+        parallel = command.type in PARALLEL_COMMANDS
+        outcome = await database_sync_to_async(action, thread_sensitive=not parallel)(
             participant=self.participant,
             request_id=command.request_id,
             **command.model_dump(exclude={"type", "request_id"}),
@@ -282,6 +285,7 @@ PARTICIPANT_ACTIONS: dict[str, Callable[..., CommandResult]] = {
     "rating.set": voting.rating_set,
     "rating.clear": voting.rating_clear,
 }
+PARALLEL_COMMANDS = frozenset({"vote.add", "vote.remove", "rating.set", "rating.clear"})
 # Screen commands -> the action each one runs.
 FACILITATOR_ACTIONS: dict[str, Callable[..., CommandResult]] = {
     "workshop.start": workshop_actions.workshop_start,
