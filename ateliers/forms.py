@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from ateliers.agenda_templates import DEFAULT_TEMPLATE, MAX_COLUMNS, TEMPLATES
-from ateliers.models import MAX_NOTES_LIMIT, Challenge, Identity
+from ateliers.models import MAX_NOTES_LIMIT, MAX_VOTES_PER_PERSON, Challenge, Identity, VoteTarget
 
 
 class DsfrForm(DsfrBaseForm):
@@ -152,4 +152,72 @@ class ActivityForm(DsfrForm):
             "private": activity.private,
             "reactions": activity.reactions,
             "max_notes": activity.max_notes,
+        }
+
+
+class VoteActivityForm(DsfrForm):
+    """A dot vote's or a rating's wording and rules (ateliers.agenda checks the rules)."""
+
+    title = forms.CharField(label=_("Titre de l'activité"), max_length=200)
+    prompt = forms.CharField(label=_("Consigne"), max_length=300, required=False)
+    source_id = forms.TypedChoiceField(
+        label=_("Éléments venant du tableau"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_(
+            "Les contributions visibles (ou les regroupements) de ce tableau, "
+            "à l'ouverture du vote, sauf si vous en choisissez une sélection."
+        ),
+    )
+    vote_target = forms.ChoiceField(
+        label=_("Soumettre au vote"), choices=VoteTarget.choices, initial=VoteTarget.NOTES
+    )
+    votes_per_person = forms.IntegerField(
+        label=_("Points par personne"), min_value=1, max_value=MAX_VOTES_PER_PERSON, initial=5
+    )
+    max_per_item = forms.IntegerField(
+        label=_("Points au plus sur un même élément"),
+        min_value=1,
+        max_value=MAX_VOTES_PER_PERSON,
+        initial=2,
+    )
+    private = forms.BooleanField(
+        label=_("Résultats masqués jusqu'à leur révélation"), required=False, initial=True
+    )
+    anonymous_votes = forms.BooleanField(
+        label=_("Votes anonymes"),
+        required=False,
+        initial=True,
+        help_text=_("Personne ne pourra relier un vote à une personne, pas même l'animation."),
+    )
+    axis_x = forms.CharField(
+        label=_("Premier axe (notation)"), max_length=40, initial="Impact", required=False
+    )
+    axis_y = forms.CharField(
+        label=_("Second axe (notation)"), max_length=40, initial="Faisabilité", required=False
+    )
+
+    def __init__(self, *args, workshop, rating: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        boards = workshop.activities.filter(kind="ideation").order_by("position")
+        self.fields["source_id"].choices = [("", _("Aucun (sélection à faire)"))] + [
+            (a.pk, f"{a.position}. {a.title}") for a in boards
+        ]
+        if not rating:
+            del self.fields["axis_x"], self.fields["axis_y"]
+
+    @classmethod
+    def initial_for(cls, activity) -> dict:
+        return {
+            "title": activity.title,
+            "prompt": activity.prompt,
+            "source_id": activity.source_id,
+            "vote_target": activity.vote_target,
+            "votes_per_person": activity.votes_per_person,
+            "max_per_item": activity.max_per_item,
+            "private": activity.private,
+            "anonymous_votes": activity.anonymous_votes,
+            "axis_x": activity.axis_x,
+            "axis_y": activity.axis_y,
         }

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from ateliers import actions, agenda
 from ateliers.errors import DomainError
-from ateliers.forms import ActivityForm, ChallengeForm, WorkshopForm
+from ateliers.forms import ActivityForm, ChallengeForm, VoteActivityForm, WorkshopForm
 from ateliers.join_codes import display_join_code
-from ateliers.models import Activity, Challenge, Workshop
+from ateliers.models import VOTING_KINDS, Activity, ActivityKind, Challenge, Workshop
 from ateliers.permissions import can_facilitate, can_manage_challenge
 from ateliers.qr import join_url, qr_svg
 from participation.forms import JoinCodeForm
@@ -178,15 +178,55 @@ def _activity_form_page(
     )
 
 
+def _vote_form_page(
+    request: HttpRequest, workshop: Workshop, activity: Activity | None, kind: str
+) -> HttpResponse:
+    initial = VoteActivityForm.initial_for(activity) if activity else None
+    form = VoteActivityForm(
+        request.POST or None,
+        initial=initial,
+        workshop=workshop,
+        rating=kind == ActivityKind.RATING,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if activity is None:
+                agenda.vote_activity_add(
+                    user=request.user, workshop_id=workshop.pk, kind=kind, **form.cleaned_data
+                )
+                messages.success(request, _("Le vote a été ajouté au déroulé."))
+            else:
+                agenda.vote_activity_update(
+                    user=request.user,
+                    workshop_id=workshop.pk,
+                    activity_id=activity.pk,
+                    **form.cleaned_data,
+                )
+                messages.success(request, _("Le vote a été modifié."))
+            return redirect("workshop_detail", pk=workshop.pk)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(
+        request,
+        "ateliers/activity_form.html",
+        {"form": form, "workshop": workshop, "activity": activity, "kind": kind},
+    )
+
+
 @login_required
-def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _activity_form_page(request, _workshop_for(request, pk), None)
+def activity_add(request: HttpRequest, pk: int, kind: str = ActivityKind.IDEATION) -> HttpResponse:
+    workshop = _workshop_for(request, pk)
+    if kind in VOTING_KINDS:
+        return _vote_form_page(request, workshop, None, kind)
+    return _activity_form_page(request, workshop, None)
 
 
 @login_required
 def activity_edit(request: HttpRequest, pk: int, activity_id: int) -> HttpResponse:
     workshop = _workshop_for(request, pk)
     activity = get_object_or_404(Activity, pk=activity_id, workshop=workshop)
+    if activity.is_voting:
+        return _vote_form_page(request, workshop, activity, activity.kind)
     return _activity_form_page(request, workshop, activity)
 
 

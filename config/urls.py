@@ -40,6 +40,18 @@ urlpatterns = [
     path("ateliers/<int:pk>/animer/", ateliers_views.workshop_moderate, name="workshop_moderate"),
     path("ateliers/<int:pk>/activites/nouvelle/", ateliers_views.activity_add, name="activity_add"),
     path(
+        "ateliers/<int:pk>/activites/nouveau-vote/",
+        ateliers_views.activity_add,
+        {"kind": "vote"},
+        name="vote_add",
+    ),
+    path(
+        "ateliers/<int:pk>/activites/nouvelle-notation/",
+        ateliers_views.activity_add,
+        {"kind": "rating"},
+        name="rating_add",
+    ),
+    path(
         "ateliers/<int:pk>/activites/<int:activity_id>/",
         ateliers_views.activity_edit,
         name="activity_edit",

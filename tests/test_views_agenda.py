@@ -106,3 +106,59 @@ def test_the_workshop_page_lists_the_agenda_with_its_settings(client, facilitato
     page = client.get(reverse("workshop_detail", kwargs={"pk": workshop.pk})).content.decode()
     assert "e-administration" in page and "mode privé" in page
     assert reverse("workshop_moderate", kwargs={"pk": workshop.pk}) in page
+
+
+def test_a_dot_vote_and_a_rating_are_added_from_the_page(client, facilitator, workshop):
+    client.force_login(facilitator)
+    board = workshop.activities.get()
+    response = client.post(
+        reverse("vote_add", kwargs={"pk": workshop.pk}),
+        {
+            "title": "Priorités",
+            "source_id": str(board.pk),
+            "vote_target": "notes",
+            "votes_per_person": "3",
+            "max_per_item": "1",
+            "private": "on",
+            "anonymous_votes": "on",
+        },
+    )
+    assert response["Location"] == reverse("workshop_detail", kwargs={"pk": workshop.pk})
+    vote = workshop.activities.get(title="Priorités")
+    assert (vote.kind, vote.source_id, vote.votes_per_person, vote.max_per_item) == (
+        "vote",
+        board.pk,
+        3,
+        1,
+    )
+    assert vote.private and vote.anonymous_votes
+
+    client.post(
+        reverse("rating_add", kwargs={"pk": workshop.pk}),
+        {
+            "title": "Matrice",
+            "source_id": str(board.pk),
+            "vote_target": "notes",
+            "votes_per_person": "5",
+            "max_per_item": "1",
+            "axis_x": "Impact",
+            "axis_y": "Coût",
+        },
+    )
+    rating = workshop.activities.get(title="Matrice")
+    assert rating.kind == "rating" and rating.axis_y == "Coût" and not rating.private
+    page = client.get(reverse("workshop_detail", kwargs={"pk": workshop.pk})).content.decode()
+    assert "3 points par personne, 1 au plus par élément" in page
+
+
+def test_a_vote_with_more_points_per_item_than_points_is_refused_on_the_page(
+    client, facilitator, workshop
+):
+    client.force_login(facilitator)
+    response = client.post(
+        reverse("vote_add", kwargs={"pk": workshop.pk}),
+        {"title": "Vote", "vote_target": "notes", "votes_per_person": "2", "max_per_item": "3"},
+    )
+    assert response.status_code == 200
+    assert "nombre de points par personne" in response.content.decode()
+    assert not workshop.activities.filter(kind="vote").exists()
