@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from ateliers.actions import facilitator_command, publish_activity, publish_workshop
 from ateliers.errors import InvalidInput, InvalidTransition, NotFound
-from ateliers.models import Activity, Workshop
+from ateliers.models import Activity, ActivityState, Workshop
 from ateliers.selectors import activity_out
 from participation.actions import publish_note
 from participation.models import Cluster, Contribution, ContributionStatus
@@ -223,6 +223,8 @@ def activity_reveal(
             raise NotFound()
         if not activity.is_hidden_from_phones:
             raise InvalidTransition(_("Cette activité n'a rien de masqué à révéler."))
+        if activity.state == ActivityState.PENDING:
+            raise InvalidTransition(_("Cette activité n'a pas encore commencé."))
         activity.revealed_at = timezone.now()
         activity.save(update_fields=["revealed_at"])
         if activity.is_voting:  # the results, for everyone

@@ -88,6 +88,7 @@ def prepare_vote(activity: Activity) -> None:
     taken from its source board now (notes added later are not in this vote)."""
     if activity.is_voting and not activity.vote_items.exists():
         _set_items(activity, _source_items(activity))
+        publish_tally(activity)  # nobody has voted yet: every screen starts from zero
 
 
 def vote_shortlist(
@@ -139,7 +140,8 @@ def vote_shortlist(
             raise NotFound(_("Un élément choisi n'existe pas ou est masqué."))
         if not chosen:
             raise InvalidInput(_("Choisissez au moins un élément à soumettre au vote."))
-        return _set_items(activity, chosen)
+        _set_items(activity, chosen)
+        return publish_tally(activity)
 
     return facilitator_command(user, workshop_id, request_id, shortlist)
 

@@ -274,3 +274,26 @@ def test_the_rules_of_a_started_vote_are_frozen(facilitator, live_workshop, vote
             votes_per_person=3,
             max_per_item=4,
         )
+
+
+def test_a_vote_that_opens_publishes_an_empty_tally_and_cannot_be_revealed_before(
+    facilitator, live_workshop, board_with_notes
+):
+    made = agenda.vote_activity_add(
+        user=facilitator,
+        workshop_id=live_workshop.pk,
+        title="Vote",
+        source_id=board_with_notes.pk,
+        private=True,
+    )
+    activity_id = made.result["activity_id"]
+    with pytest.raises(InvalidTransition):  # not started: nothing to reveal yet
+        moderation.activity_reveal(
+            user=facilitator, workshop_id=live_workshop.pk, activity_id=activity_id
+        )
+    workshop_actions.agenda_goto(
+        user=facilitator, workshop_id=live_workshop.pk, activity_id=activity_id
+    )
+    opening = last_tally(live_workshop)
+    assert opening["voters"] == 0 and {t["count"] for t in opening["items"]} == {0}
+    assert len(opening["items"]) == 3

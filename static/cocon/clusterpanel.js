@@ -1,7 +1,7 @@
 // The moderation page's clusters of the current activity: create one (with the ticked
 // notes), rename or delete each. Items are keyed by id and updated in place.
 
-import { el, reconcile, setText } from "./dom.js";
+import { closeOnEscape, el, reconcile, setText } from "./dom.js";
 import { plural } from "./layout.js";
 
 export class ClusterPanel {
@@ -125,12 +125,7 @@ export class ClusterPanel {
       input.select();
     });
     cancel.addEventListener("click", close);
-    form.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") {
-        event.preventDefault();
-        close();
-      }
-    });
+    closeOnEscape(form, close);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const title = input.value.trim();

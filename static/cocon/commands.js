@@ -3,6 +3,8 @@
 // object a button or a key sends, and the keyboard shortcuts of the big screen.
 // No DOM here: tests/js/commands.test.mjs runs it under node.
 
+import { isVoting } from "./results.js";
+
 /** What the rules need to know, from a WorkshopState (board.js). */
 export function viewOf(state) {
   return { workshop: state.workshop, activity: state.currentActivity(), agenda: state.agenda() };
@@ -22,14 +24,17 @@ export function available({ workshop, activity, agenda = [] }) {
   const notClosed = ws === "draft" || ws === "live";
   const phase = timerPhase(workshop);
   const here = activity ? agenda.findIndex((a) => a.id === activity.id) : -1;
+  const voting = isVoting(activity);
   return {
     "workshop.start": ws === "draft",
     "workshop.close": notClosed,
-    "workshop.show_authors": notClosed,
+    // Signatures are about notes: a vote has none to show.
+    "workshop.show_authors": notClosed && !voting,
     "agenda.previous": live && here > 0,
     "agenda.next": live && agenda.length > 0 && here < agenda.length - 1,
     "agenda.goto": live,
-    "activity.open": live && Boolean(activity) && activity.state !== "open",
+    // A closed vote never reopens (its results may be quoted in a dossier).
+    "activity.open": live && Boolean(activity) && activity.state !== "open" && !(voting && activity.state === "closed"),
     "activity.close": live && Boolean(activity) && activity.state === "open",
     "activity.reveal": notClosed && Boolean(activity && activity.private && !activity.revealed),
     "timer.start": notClosed,
@@ -86,11 +91,11 @@ export function targetKind(target) {
 export const SHORTCUTS = [
   { keys: ["→", "N"], label: "Passer à l'activité suivante" },
   { keys: ["←", "P"], label: "Revenir à l'activité précédente" },
-  { keys: ["O"], label: "Ouvrir ou fermer les contributions de l'activité en cours" },
+  { keys: ["O"], label: "Ouvrir ou fermer les contributions (ou le vote) de l'activité en cours" },
   { keys: ["Espace"], label: "Minuteur : lancer (durée choisie), mettre en pause, reprendre" },
   { keys: ["+"], label: "Minuteur : ajouter une minute" },
   { keys: ["A"], label: "Afficher ou masquer les auteurs" },
-  { keys: ["R"], label: "Activité privée : révéler ce qui a été reçu" },
+  { keys: ["R"], label: "Activité privée : révéler ce qui a été reçu, ou les résultats du vote" },
   { keys: ["?"], label: "Ouvrir cette aide" },
   { keys: ["Échap"], label: "Fermer la mise en avant ou la fenêtre ouverte" },
 ];

@@ -1,10 +1,13 @@
 // The facilitator's controls, shared by the big screen and the moderation page: the
-// command buttons (workshop, agenda, timer), the agenda, the timer display, and a
-// tracker that follows each command to its ack or error and shows refusals.
+// command buttons (workshop, agenda, timer), the agenda, the timer display, a tracker
+// that follows each command to its ack or error and shows refusals, and the page's live
+// connection (connectFacilitator).
 
-import { timerText } from "./board.js";
+import { bind, timerText } from "./board.js";
 import { available, commandFor, viewOf } from "./commands.js";
-import { el, reconcile, setText } from "./dom.js";
+import { el, keepingFocus, reconcile, setText } from "./dom.js";
+import { LiveClient, socketUrl } from "./live.js";
+import { PROFILES, isVoting } from "./results.js";
 
 export const LABELS = {
   "workshop.start": "Démarrer l'atelier",
@@ -22,6 +25,31 @@ export const LABELS = {
   "timer.stop": "Arrêter",
 };
 const HIDE_AUTHORS = "Masquer les auteurs";
+// The same commands on a dot vote or a rating.
+const VOTE_LABELS = {
+  vote: { "activity.open": "Ouvrir le vote", "activity.close": "Clore le vote", "activity.reveal": "Révéler les résultats" },
+  rating: { "activity.open": "Ouvrir la notation", "activity.close": "Clore la notation", "activity.reveal": "Révéler les résultats" },
+};
+const VOTE_COMMANDS = new Set(Object.keys(VOTE_LABELS.vote));
+
+/** A button's text for `type`, given the activity it would act on. */
+export function labelFor(type, activity) {
+  return (isVoting(activity) && VOTE_LABELS[activity.kind][type]) || LABELS[type];
+}
+
+/** What closing a vote asks first: it never reopens. */
+export function closeQuestion(activity) {
+  return activity.kind === "rating"
+    ? "Clore la notation ? Les résultats seront figés."
+    : "Clore le vote ? Les résultats seront figés.";
+}
+
+/** Ask before a command that cannot be undone; false: the person said no. */
+export function confirmed(command, state) {
+  if (command.type === "workshop.close") return window.confirm("Clôturer l'atelier ? Plus personne ne pourra contribuer.");
+  const activity = command.type === "activity.close" ? state.activities.get(command.activity_id) : null;
+  return isVoting(activity) ? window.confirm(closeQuestion(activity)) : true;
+}
 
 const GROUPS = {
   workshop: {
@@ -94,13 +122,14 @@ export class CommandTracker {
 
 /** The control buttons of the chosen groups, built into `container`. */
 export class Controls {
-  constructor({ container, state, tracker, timerChoices, groups, omit = [], small = false, confirmClose = true }) {
+  /** skip(type, view): true to hide a button for now (its page offers it elsewhere). */
+  constructor({ container, state, tracker, timerChoices, groups, omit = [], small = false, skip = null }) {
     this.state = state;
     this.tracker = tracker;
-    this.confirmClose = confirmClose;
+    this.skip = skip;
     this.buttons = new Map();
     this.minutesSelect = null;
-    const skip = new Set(omit);
+    const omitted = new Set(omit);
     for (const name of groups) {
       const spec = GROUPS[name];
       const group = el("div", {
@@ -109,7 +138,7 @@ export class Controls {
       });
       if (name === "timer") group.append(...this.minutesField(timerChoices));
       for (const type of spec.commands) {
-        if (skip.has(type)) continue;
+        if (omitted.has(type)) continue;
         group.append(this.button(type, small));
       }
       container.append(group);
@@ -141,15 +170,15 @@ export class Controls {
   /** Send `type` if it applies now (options: activityId for agenda.goto). */
   run(type, options = {}) {
     const command = commandFor(type, viewOf(this.state), { minutes: this.minutes(), ...options });
-    if (!command) return null;
-    if (type === "workshop.close" && this.confirmClose) {
-      if (!window.confirm("Clôturer l'atelier ? Plus personne ne pourra contribuer.")) return null;
-    }
     return this.send(command);
   }
-  /** Send a command built elsewhere (a keyboard shortcut), with the same toggle guard. */
+  /**
+   * Send a command built here or elsewhere (a keyboard shortcut), with the toggle guard;
+   * closing the workshop or a vote asks first.
+   */
   send(command) {
-    return command ? this.tracker.send(command, { once: ONCE.has(command.type) }) : null;
+    if (!command || !confirmed(command, this.state)) return null;
+    return this.tracker.send(command, { once: ONCE.has(command.type) });
   }
   render() {
     const view = viewOf(this.state);
@@ -160,8 +189,9 @@ export class Controls {
         button.hidden = !live;
         button.disabled = !can[type];
       } else {
-        button.hidden = !can[type];
+        button.hidden = !can[type] || Boolean(this.skip && this.skip(type, view));
       }
+      if (VOTE_COMMANDS.has(type)) setText(button, labelFor(type, view.activity));
     }
     const authors = this.buttons.get("workshop.show_authors");
     if (authors) setText(authors, view.workshop && view.workshop.show_authors ? HIDE_AUTHORS : LABELS["workshop.show_authors"]);
@@ -174,11 +204,16 @@ export function renderTimer(line, workshop, nowMs) {
 }
 
 const ACTIVITY_STATES = { pending: "à venir", open: "ouverte", closed: "fermée" };
+const VOTE_STATES = { pending: "vote à venir", open: "vote ouvert", closed: "vote clos" };
+const RATING_STATES = { pending: "notation à venir", open: "notation ouverte", closed: "notation close" };
 
-/** "ouverte", "fermée · privée", "à venir · privée, révélée"… */
+/** "ouverte", "fermée · privée", "vote ouvert · résultats masqués"… */
 export function activityStatus(activity) {
-  const parts = [ACTIVITY_STATES[activity.state] || activity.state];
-  if (activity.private) parts.push(activity.revealed ? "privée, révélée" : "privée");
+  const voting = isVoting(activity);
+  const states = activity.kind === "vote" ? VOTE_STATES : activity.kind === "rating" ? RATING_STATES : ACTIVITY_STATES;
+  const parts = [states[activity.state] || activity.state];
+  if (activity.private && voting) parts.push(activity.revealed ? "résultats révélés" : "résultats masqués");
+  else if (activity.private) parts.push(activity.revealed ? "privée, révélée" : "privée");
   return parts.join(" · ");
 }
 
@@ -246,13 +281,7 @@ export class AgendaList {
   }
 }
 
-const PROFILE_LABELS = {
-  usager: "usager·es",
-  agent: "agent·es",
-  partenaire: "partenaires",
-  elu: "élu·es",
-  autre: "autres",
-};
+const PROFILE_LABELS = Object.fromEntries(PROFILES.map((p) => [p.key, p.label]));
 
 /** The head count by profile ("moins de 5" under the disclosure threshold). */
 export function renderPresence(root, bindOf, presence) {
@@ -275,3 +304,53 @@ export const STATUS = {
   offline: "Connexion perdue : reconnexion en cours…",
   forbidden: "Accès refusé : connectez-vous avec un compte qui anime cet atelier.",
 };
+
+/**
+ * The live connection of a facilitator's page (`name`: "screen" or "moderate"): the
+ * state follows snapshots and events, renders are coalesced (one per 20 ms burst, a sync
+ * replays hundreds of events at once) and keep focus, the status line and the timer stay
+ * current, and `tracker` follows each command. A refused command renders again (a
+ * select put back to the server's state). Returns { client, scheduleRender }.
+ */
+export function connectFacilitator({ root, name, state, tracker, render, presence = null }) {
+  const timerLine = bind(root, "timer");
+  let client = null;
+  let pending = null;
+  const scheduleRender = () => {
+    if (pending !== null) return;
+    pending = setTimeout(() => {
+      pending = null;
+      keepingFocus(render);
+      renderTimer(timerLine, state.workshop, client.serverNow());
+    }, 20);
+  };
+  client = new LiveClient({
+    url: socketUrl(root.dataset.wsPath),
+    persist: false, // a facilitator command is not replayed hours later
+    storageKey: `cocon.${name}.outbox.${root.dataset.workshopId}`,
+    handlers: {
+      snapshot(snapshot) {
+        state.loadSnapshot(snapshot);
+        scheduleRender();
+      },
+      event(event) {
+        state.apply(event);
+        scheduleRender();
+      },
+      presence,
+      status(status) {
+        setText(bind(root, "status"), STATUS[status] || "");
+        root.dataset.status = status;
+      },
+      ack: (command, reply) => tracker.acked(command, reply),
+      error(command, error) {
+        tracker.failed(command, error);
+        scheduleRender();
+      },
+    },
+  });
+  tracker.attach(client);
+  setInterval(() => renderTimer(timerLine, state.workshop, client.serverNow()), 250);
+  client.connect();
+  return { client, scheduleRender };
+}

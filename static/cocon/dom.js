@@ -1,5 +1,5 @@
-// Small DOM helpers for the facilitator's pages. User text only ever goes through
-// textContent (never innerHTML).
+// Small DOM helpers for the facilitator's pages and the phone. User text only ever goes
+// through textContent (never innerHTML).
 
 /** A new element: el("p", { className: "x", text: "…", attrs: { id: "y" } }). */
 export function el(tag, { className = "", text = null, attrs = {} } = {}) {
@@ -22,6 +22,10 @@ export function setText(node, text) {
  * that stays in place keeps focus, an open form keeps what was typed.
  */
 export function reconcile(parent, nodes) {
+  // Nodes that go are taken out first: a node after them then stays where it is instead
+  // of being moved in front of them (a moved node loses focus). Same children either way.
+  const wanted = new Set(nodes);
+  for (const child of Array.from(parent.childNodes)) if (!wanted.has(child)) child.remove();
   let cursor = parent.firstChild;
   for (const node of nodes) {
     if (node === cursor) {
@@ -35,6 +39,11 @@ export function reconcile(parent, nodes) {
     cursor.remove();
     cursor = next;
   }
+}
+
+/** Show or hide a node (touching `hidden` only when it changes). */
+export function show(node, visible) {
+  if (node.hidden === visible) node.hidden = !visible;
 }
 
 /** Run `render`; if focus fell to the page because the render moved its element, put it back. */
@@ -60,4 +69,14 @@ export function openDialog(dialog, focusTarget = null) {
   );
   dialog.showModal();
   if (focusTarget) focusTarget.focus();
+}
+
+/** Escape inside `node` (an inline form) runs `close` instead of anything else. */
+export function closeOnEscape(node, close) {
+  node.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    }
+  });
 }

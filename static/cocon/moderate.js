@@ -1,15 +1,19 @@
 // The moderation page (a tablet or laptop beside the big screen): the same workshop
 // controls, the whole agenda, every note of the current activity (hidden ones too) with
-// hide/restore/spotlight/cluster, and the clusters. Connected as a screen, so it stays
-// in step with the big screen through the server.
+// hide/restore/spotlight/cluster, the clusters, and the vote section (votemod.js).
+// Connected as a screen, so it stays in step with the big screen through the server.
 
-import { LiveClient, socketUrl } from "./live.js";
 import { WorkshopState, bind, describeState } from "./board.js";
 import { ClusterPanel } from "./clusterpanel.js";
-import { AgendaList, CommandTracker, Controls, STATUS, renderTimer } from "./controls.js";
-import { keepingFocus, setText } from "./dom.js";
+import { AgendaList, CommandTracker, Controls, connectFacilitator } from "./controls.js";
+import { setText } from "./dom.js";
 import { isPrivateHidden, plural } from "./layout.js";
 import { NoteList } from "./notelist.js";
+import { isVoting } from "./results.js";
+import { VotePanel } from "./votemod.js";
+
+// The vote section has its own reveal and close buttons (close asks first).
+const VOTE_COMMANDS = new Set(["activity.open", "activity.close", "activity.reveal"]);
 
 const root = document.getElementById("live");
 const state = new WorkshopState();
@@ -22,6 +26,7 @@ const controls = new Controls({
   timerChoices: root.dataset.timerChoices.split(",").map(Number),
   groups: ["workshop", "agenda", "timer"],
   small: true,
+  skip: (type, view) => isVoting(view.activity) && VOTE_COMMANDS.has(type),
 });
 const agenda = new AgendaList(bind(root, "agenda"), (activityId) => controls.run("agenda.goto", { activityId }));
 const notes = new NoteList(bind(root, "notes"), { send, onPick: () => clusters.renderPicked() });
@@ -31,6 +36,7 @@ const clusters = new ClusterPanel(root, bind, {
   clearPicks: () => notes.clearPicks(),
   activity: () => state.currentActivity(),
 });
+const votes = new VotePanel(bind(root, "vote"), bind, { send });
 
 function render() {
   const activity = state.currentActivity();
@@ -38,6 +44,12 @@ function render() {
   setText(bind(root, "state"), describeState(state));
   controls.render();
   agenda.render(state);
+  votes.render(state);
+  // Notes and clusters belong to boards: a vote shows its own section instead.
+  const voting = isVoting(activity);
+  bind(root, "notes-section").hidden = voting;
+  bind(root, "clusters-section").hidden = voting;
+  if (voting) return;
   setText(bind(root, "notes-title"), activity ? `Contributions : ${activity.title}` : "Contributions");
   const all = state.board().sort((a, b) => a.id - b.id);
   const hidden = all.filter((n) => n.status === "hidden").length;
@@ -50,43 +62,6 @@ function render() {
   const boardClusters = state.boardClusters();
   notes.render({ notes: all, activity, clusters: boardClusters, workshop });
   clusters.render(boardClusters, all);
-  renderTimer(bind(root, "timer"), workshop, client.serverNow());
 }
 
-let renderTimerId = null;
-function scheduleRender() {
-  if (renderTimerId !== null) return;
-  renderTimerId = setTimeout(() => {
-    renderTimerId = null;
-    keepingFocus(render);
-  }, 20);
-}
-
-const client = new LiveClient({
-  url: socketUrl(root.dataset.wsPath),
-  persist: false, // a facilitator command is not replayed hours later
-  storageKey: `cocon.moderate.outbox.${root.dataset.workshopId}`,
-  handlers: {
-    snapshot(snapshot) {
-      state.loadSnapshot(snapshot);
-      scheduleRender();
-    },
-    event(event) {
-      state.apply(event);
-      scheduleRender();
-    },
-    status(status) {
-      setText(bind(root, "status"), STATUS[status] || "");
-      root.dataset.status = status;
-    },
-    ack: (command, reply) => tracker.acked(command, reply),
-    error(command, error) {
-      tracker.failed(command, error);
-      scheduleRender(); // put a refused choice (a select) back to the server's state
-    },
-  },
-});
-tracker.attach(client);
-
-setInterval(() => renderTimer(bind(root, "timer"), state.workshop, client.serverNow()), 250);
-client.connect();
+connectFacilitator({ root, name: "moderate", state, tracker, render });

@@ -3,7 +3,7 @@
 // a select (the keyboard way to cluster), tick for a new cluster. Items are keyed by id
 // and updated in place, so an open form keeps its text across events.
 
-import { el, reconcile, setText } from "./dom.js";
+import { closeOnEscape, el, reconcile, setText } from "./dom.js";
 import { isPrivateHidden } from "./layout.js";
 
 export class NoteList {
@@ -120,12 +120,7 @@ export class NoteList {
       item.hide.focus();
     };
     cancel.addEventListener("click", close);
-    form.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") {
-        event.preventDefault();
-        close();
-      }
-    });
+    closeOnEscape(form, close);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const reason = item.reason.value.trim();

@@ -1,13 +1,15 @@
 // The big screen: the wall of the current activity, readable from the back of the room,
 // with the join code, the head count, the agenda, the timer and the facilitator's
-// controls (buttons, keyboard shortcuts, drag and drop into clusters, spotlight).
+// controls (buttons, keyboard shortcuts, drag and drop into clusters, spotlight). A vote
+// or a rating shows its results instead of a wall (votescreen.js).
 
-import { LiveClient, socketUrl } from "./live.js";
 import { WorkshopState, bind, describeState } from "./board.js";
 import { SHORTCUTS, shortcutFor, targetKind, viewOf } from "./commands.js";
-import { CommandTracker, Controls, STATUS, renderAgendaStrip, renderPresence, renderTimer } from "./controls.js";
-import { el, keepingFocus, openDialog, setText } from "./dom.js";
+import { CommandTracker, Controls, connectFacilitator, renderAgendaStrip, renderPresence } from "./controls.js";
+import { el, openDialog, setText } from "./dom.js";
 import { columnCounts, densityFor, isPrivateHidden, plural, shownAuthor, wallNotes } from "./layout.js";
+import { isVoting } from "./results.js";
+import { VoteBoard } from "./votescreen.js";
 import { Wall } from "./wall.js";
 
 const root = document.getElementById("live");
@@ -21,7 +23,7 @@ const controls = new Controls({
   tracker,
   timerChoices: root.dataset.timerChoices.split(",").map(Number),
   groups: ["workshop", "agenda", "timer"],
-  omit: ["activity.reveal"], // the private panel has its own, large
+  omit: ["activity.reveal"], // the private panel and the vote have their own, large
   small: true,
 });
 controlsBox.append(helpGroup);
@@ -54,6 +56,8 @@ const wall = new Wall(bind(root, "board"), bind(root, "dropbar"), {
   },
 });
 
+const votes = new VoteBoard(bind(root, "vote"), { onReveal: () => controls.run("activity.reveal") });
+
 // Rendering ---------------------------------------------------------------------------
 function render() {
   const activity = state.currentActivity();
@@ -64,10 +68,13 @@ function render() {
   renderAgendaStrip(bind(root, "agenda"), state);
   controls.render();
 
-  // Only boards of notes are drawn here; another kind of activity (a vote) shows its prompt.
+  // Boards of notes are drawn as a wall; a vote or a rating as its results.
+  const voting = isVoting(activity);
   const isBoard = !activity || !activity.kind || activity.kind === "ideation";
+  bind(root, "vote").hidden = !voting;
+  if (voting) renderVote(activity);
   const notes = isBoard ? wallNotes(state.board()) : [];
-  setText(bind(root, "count"), plural(notes.length, "contribution", "contributions"));
+  if (!voting) setText(bind(root, "count"), plural(notes.length, "contribution", "contributions"));
   const secret = isBoard && isPrivateHidden(activity);
   bind(root, "private").hidden = !secret;
   bind(root, "board").hidden = secret || !isBoard;
@@ -88,7 +95,21 @@ function render() {
     spotlightId: workshop ? workshop.spotlight_id : null,
   });
   renderSpotlight();
-  renderTimer(bind(root, "timer"), workshop, client.serverNow());
+}
+
+function renderVote(activity) {
+  const items = state.voteItems.get(activity.id) || [];
+  const rating = activity.kind === "rating";
+  setText(
+    bind(root, "count"),
+    rating ? plural(items.length, "élément à noter", "éléments à noter") : plural(items.length, "élément soumis au vote", "éléments soumis au vote"),
+  );
+  votes.render({
+    activity,
+    items,
+    tally: state.tallies.get(activity.id) || null,
+    canReveal: Boolean(canModerate() && activity.private && !activity.revealed),
+  });
 }
 
 function renderPrivate(activity, notes) {
@@ -115,16 +136,6 @@ function renderSpotlight() {
   setText(bind(root, "spotlight-author"), author ? `— ${author}` : "");
   bind(root, "spotlight-author").hidden = !author;
   openDialog(spotlight, bind(root, "spotlight-close"));
-}
-
-let renderTimerId = null;
-/** Render once for a burst of events (a sync replays hundreds at once). */
-function scheduleRender() {
-  if (renderTimerId !== null) return;
-  renderTimerId = setTimeout(() => {
-    renderTimerId = null;
-    keepingFocus(render);
-  }, 20);
 }
 
 // Spotlight, clusters and help dialogs -----------------------------------------------
@@ -202,29 +213,11 @@ document.addEventListener("keydown", (event) => {
 });
 
 // Connection ---------------------------------------------------------------------------
-const client = new LiveClient({
-  url: socketUrl(root.dataset.wsPath),
-  persist: false, // a facilitator command is not replayed hours later
-  storageKey: `cocon.screen.outbox.${root.dataset.workshopId}`,
-  handlers: {
-    snapshot(snapshot) {
-      state.loadSnapshot(snapshot);
-      scheduleRender();
-    },
-    event(event) {
-      state.apply(event);
-      scheduleRender();
-    },
-    presence: (presence) => renderPresence(root, bind, presence),
-    status(status) {
-      setText(bind(root, "status"), STATUS[status] || "");
-      root.dataset.status = status;
-    },
-    ack: (command, reply) => tracker.acked(command, reply),
-    error: (command, error) => tracker.failed(command, error),
-  },
+const { scheduleRender } = connectFacilitator({
+  root,
+  name: "screen",
+  state,
+  tracker,
+  render,
+  presence: (presence) => renderPresence(root, bind, presence),
 });
-tracker.attach(client);
-
-setInterval(() => renderTimer(bind(root, "timer"), state.workshop, client.serverNow()), 250);
-client.connect();

@@ -147,3 +147,24 @@ test("the help lists every shortcut key", () => {
   const keys = SHORTCUTS.flatMap((s) => s.keys);
   for (const k of ["→", "N", "←", "P", "O", "Espace", "+", "A", "R", "?", "Échap"]) assert.ok(keys.includes(k), k);
 });
+
+test("on a vote: no authors toggle, and a closed vote never reopens", () => {
+  const votes = [
+    { id: 20, position: 1, kind: "vote", title: "Vote", state: "open", columns: [], private: true, revealed: false },
+    { id: 21, position: 2, kind: "rating", title: "Matrice", state: "closed", columns: [], private: false, revealed: false },
+  ];
+  const open = available(view({ current: 20, acts: votes }));
+  assert.equal(open["workshop.show_authors"], false);
+  assert.equal(open["activity.close"], true);
+  assert.equal(open["activity.reveal"], true, "a private vote reveals its results");
+  assert.equal(shortcutFor(key("a"), view({ current: 20, acts: votes })), null);
+  assert.deepEqual(shortcutFor(key("r"), view({ current: 20, acts: votes })), {
+    command: { type: "activity.reveal", activity_id: 20 },
+  });
+  const closed = available(view({ current: 21, acts: votes }));
+  assert.equal(closed["activity.open"], false);
+  assert.equal(shortcutFor(key("o"), view({ current: 21, acts: votes })), null);
+  // An ideation board closed can open again.
+  const board = [{ ...activities[0], state: "closed" }];
+  assert.equal(available(view({ current: 10, acts: board }))["activity.open"], true);
+});

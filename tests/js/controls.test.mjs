@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { CommandTracker, activityStatus } from "../../static/cocon/controls.js";
+import { CommandTracker, activityStatus, closeQuestion, labelFor } from "../../static/cocon/controls.js";
 
 function fakeClient() {
   let n = 0;
@@ -65,4 +65,19 @@ test("activity statuses read in French", () => {
   assert.equal(activityStatus({ state: "open", private: false }), "ouverte");
   assert.equal(activityStatus({ state: "pending", private: true, revealed: false }), "à venir · privée");
   assert.equal(activityStatus({ state: "closed", private: true, revealed: true }), "fermée · privée, révélée");
+});
+
+test("a vote's status and buttons speak of the vote", () => {
+  assert.equal(activityStatus({ kind: "vote", state: "open", private: true, revealed: false }), "vote ouvert · résultats masqués");
+  assert.equal(activityStatus({ kind: "vote", state: "closed", private: true, revealed: true }), "vote clos · résultats révélés");
+  assert.equal(activityStatus({ kind: "rating", state: "pending", private: false }), "notation à venir");
+  assert.equal(activityStatus({ kind: "ideation", state: "open", private: false }), "ouverte");
+  assert.equal(labelFor("activity.close", { kind: "vote" }), "Clore le vote");
+  assert.equal(labelFor("activity.reveal", { kind: "rating" }), "Révéler les résultats");
+  assert.equal(labelFor("activity.close", { kind: "ideation" }), "Fermer les contributions");
+  assert.equal(labelFor("activity.reveal", null), "Révéler les contributions");
+  assert.equal(labelFor("timer.start", { kind: "vote" }), "Lancer");
+  assert.equal(labelFor("activity.close", { kind: "rating" }), "Clore la notation");
+  assert.equal(closeQuestion({ kind: "vote" }), "Clore le vote ? Les résultats seront figés.");
+  assert.equal(closeQuestion({ kind: "rating" }), "Clore la notation ? Les résultats seront figés.");
 });
