@@ -5,10 +5,12 @@ A phone that loses its connection resends its queued commands with the same
 retry, even one racing the original on another server, is applied exactly once.
 """
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from realtime.models import CommandReceipt
+from django.db import connection
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -23,14 +25,20 @@ class CommandResult:
 def find_receipt(workshop_id: int, actor: str, request_id: str | None) -> CommandResult | None:
     if request_id is None:
         return None
-    receipt = (
-        CommandReceipt.objects.filter(workshop_id=workshop_id, actor=actor, request_id=request_id)
-        .only("seq", "result")
-        .first()
-    )
-    if receipt is None:
+    # Plain SQL: every command asks, and the ORM's query building cost more than the query.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT seq, result FROM realtime_commandreceipt"
+            " WHERE workshop_id = %s AND actor = %s AND request_id = %s",
+            [workshop_id, actor, request_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
         return None
-    return CommandResult(seq=receipt.seq, result=receipt.result, replayed=True)
+    seq, result = row
+    if isinstance(result, str):  # a driver that hands jsonb back as text
+        result = json.loads(result)
+    return CommandResult(seq=seq, result=result, replayed=True)
 
 
 def remember(
@@ -38,7 +46,18 @@ def remember(
 ) -> CommandResult:
     """Store the answer in the action's transaction (if the command carried an id)."""
     if request_id is not None:
-        CommandReceipt.objects.create(
-            workshop_id=workshop_id, actor=actor, request_id=request_id, seq=seq, result=result
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO realtime_commandreceipt"
+                " (workshop_id, actor, request_id, result, seq, created_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s)",
+                [
+                    workshop_id,
+                    actor,
+                    request_id,
+                    connection.ops.adapt_json_value(result, None),  # jsonb, or text
+                    seq,
+                    timezone.now(),
+                ],
+            )
     return CommandResult(seq=seq, result=result)
