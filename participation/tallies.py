@@ -82,21 +82,23 @@ def _ratings(activity: Activity) -> tuple[list[ItemTallyOut], int]:
 
 
 def tally_out(activity: Activity, *, for_phone: bool = False) -> TallyOut:
-    """The results of a vote or rating activity. A phone gets only the number of voters
-    while the results are hidden."""
+    """The results of a vote or rating activity; a phone's view of them (phone_tally)."""
     final = activity.state == ActivityState.CLOSED
     if activity.kind == ActivityKind.RATING:
         items, voters = _ratings(activity)
         by_profile = None
     else:
         items, by_profile, voters = _dots(activity)
-    if for_phone and activity.results_hidden:
-        return TallyOut(
-            activity_id=activity.pk, voters=voters, final=final, items=None, by_profile=None
-        )
-    return TallyOut(
+    full = TallyOut(
         activity_id=activity.pk, voters=voters, final=final, items=items, by_profile=by_profile
     )
+    return phone_tally(full, hidden=activity.results_hidden) if for_phone else full
+
+
+def phone_tally(full: TallyOut, *, hidden: bool) -> TallyOut:
+    """What phones see of results: never the split by profile (a big-screen view, and
+    smaller messages to a thousand phones), and only the number of voters while hidden."""
+    return full.model_copy(update={"by_profile": None, **({"items": None} if hidden else {})})
 
 
 def my_votes_out(activity: Activity, participant: Participant) -> MyVotesOut:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
@@ -50,11 +51,12 @@ from participation.models import (
     Vote,
     VoteItem,
 )
-from participation.tallies import tally_out, vote_item_out
-from realtime.broadcast import SAME, PhoneView, publish
+from participation.tallies import phone_tally, tally_out, vote_item_out
+from realtime.broadcast import publish
 from realtime.coalesce import soon
 from realtime.events import VoteItemsEvent, VoteTallyEvent
 from realtime.receipts import CommandResult, find_receipt, remember
+from realtime.sender import event_loop_for_this_thread
 
 TALLY_INTERVAL = 0.5
 
@@ -156,17 +158,16 @@ def vote_shortlist(
 def publish_tally(activity: Activity) -> int:
     """Publish the activity's results as they are in the database now (inside the
     caller's transaction, under the workshop lock, so tallies go out in the order they
-    were counted): in full to facilitators; to phones only the number of voters while
-    the results are hidden."""
+    were counted): in full to facilitators; to phones without the split by profile (the
+    big screen shows it), and only the number of voters while the results are hidden."""
     full = tally_out(activity)
-    phones: PhoneView = SAME
-    if activity.results_hidden:
-        hidden = full.model_copy(update={"items": None, "by_profile": None})
-        phones = (VoteTallyEvent, {"tally": hidden})
-    return publish(activity.workshop_id, VoteTallyEvent, phones=phones, tally=full)
+    phone = phone_tally(full, hidden=activity.results_hidden)
+    return publish(
+        activity.workshop_id, VoteTallyEvent, phones=(VoteTallyEvent, {"tally": phone}), tally=full
+    )
 
 
-def _flush_tally(workshop_id: int, activity_id: int) -> None:
+def _publish_open_tally(workshop_id: int, activity_id: int) -> None:
     with transaction.atomic():
         lock_workshop(workshop_id)
         activity = Activity.objects.filter(pk=activity_id).first()
@@ -174,12 +175,24 @@ def _flush_tally(workshop_id: int, activity_id: int) -> None:
             publish_tally(activity)  # a closed vote published its final tally itself
 
 
+def _flush_tally(workshop_id: int, activity_id: int) -> None:
+    """Publish the tally, unless another server process did within TALLY_INTERVAL: then
+    try again at the end of it, so the last votes are always in a tally."""
+    if cache.add(f"cocon:tally:{activity_id}", 1, timeout=TALLY_INTERVAL):
+        _publish_open_tally(workshop_id, activity_id)
+    else:
+        _schedule_tally(workshop_id, activity_id)
+
+
+def _schedule_tally(workshop_id: int, activity_id: int) -> None:
+    if event_loop_for_this_thread() is None:  # a script or a test, no server: publish now
+        _publish_open_tally(workshop_id, activity_id)
+        return
+    soon(("tally", activity_id), lambda: _flush_tally(workshop_id, activity_id), TALLY_INTERVAL)
+
+
 def _tally_soon(workshop_id: int, activity_id: int) -> None:
-    transaction.on_commit(
-        lambda: soon(
-            ("tally", activity_id), lambda: _flush_tally(workshop_id, activity_id), TALLY_INTERVAL
-        )
-    )
+    transaction.on_commit(lambda: _schedule_tally(workshop_id, activity_id))
 
 
 # Participants' votes ------------------------------------------------------------------
