@@ -19,7 +19,8 @@ def check(report: dict, db_keys: list[str]) -> dict:
     rows = Counter(db_keys)
     acked = {row["key"] for row in report.get("ideas", []) if row.get("ack_ms") is not None}
     sent = {row["key"] for row in report.get("ideas", [])}
-    duplicated = {key: n for key, n in rows.items() if n > 1}
+    # Rows without a key are not the run's ideas (the notes a vote was prepared on).
+    duplicated = {key: n for key, n in rows.items() if n > 1 and key}
     return {
         "rows": sum(rows.values()),
         "distinct_ideas": len(rows),
