@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -149,9 +149,15 @@ def participant_command(
 
 
 def _open_activity(workshop: Workshop, activity_id: int) -> Activity:
-    activity = Activity.objects.filter(pk=activity_id, workshop=workshop).first()
-    if activity is None:
+    found = list(
+        Activity.objects.raw(
+            "SELECT * FROM ateliers_activity WHERE id = %s AND workshop_id = %s",
+            [activity_id, workshop.pk],
+        )
+    )
+    if not found:
         raise NotFound()
+    activity = found[0]
     if activity.kind != ActivityKind.IDEATION:
         raise InvalidInput(_("Cette activité ne reçoit pas de contributions écrites."))
     if activity.state != ActivityState.OPEN:
@@ -199,7 +205,13 @@ def contribution_create(
     def create(workshop: Workshop) -> tuple[int, dict[str, Any]]:
         activity = _open_activity(workshop, activity_id)
         column_key = clean_column(activity, column)
-        posted = Contribution.objects.filter(activity=activity, participant=participant).count()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM participation_contribution"
+                " WHERE activity_id = %s AND participant_id = %s",
+                [activity.pk, participant.pk],
+            )
+            posted = cursor.fetchone()[0]
         if posted >= activity.max_notes:
             raise NoteLimitReached(
                 _("Vous avez déjà envoyé %(n)d contributions, le maximum pour cette activité.")
