@@ -200,7 +200,8 @@ def workshop_close(
             set_activity_state(activity, ActivityState.CLOSED)
         workshop.state = WorkshopState.CLOSED
         workshop.closed_at = timezone.now()
-        workshop.save(update_fields=["state", "closed_at"])
+        workshop.spotlight = None  # nothing can turn it off once the workshop is closed
+        workshop.save(update_fields=["state", "closed_at", "spotlight"])
         return publish_workshop(workshop)
 
     return facilitator_command(user, workshop_id, request_id, close)

@@ -321,8 +321,14 @@ def vote_activity_update(
         for name, value in fields.items():
             setattr(activity, name, value)
         activity.title, activity.prompt = title[:200], prompt.strip()[:300]
+        shown_changed = private != activity.private
         activity.private, activity.anonymous_votes = private, anonymous_votes
         activity.save()
-        return publish_activity(activity)
+        seq = publish_activity(activity)
+        if started and shown_changed:  # phones see the results, or stop seeing them
+            from participation.voting import publish_tally  # participation builds on ateliers
+
+            seq = publish_tally(activity)
+        return seq
 
     return facilitator_command(user, workshop_id, request_id, update)

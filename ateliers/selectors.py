@@ -9,7 +9,7 @@ from django.utils import timezone
 from ateliers.models import Activity, Workshop
 from participation.models import Cluster, Contribution, Participant, VoteItem
 from participation.selectors import cluster_out, contribution_out, is_public, me_out, phone_shape
-from participation.tallies import tally_out, vote_item_out
+from participation.tallies import live_items, tally_out, vote_item_out
 from realtime.events import (
     ActivityOut,
     ColumnOut,
@@ -91,7 +91,7 @@ def workshop_snapshot(workshop_id: int, participant: Participant | None = None) 
         ]
     clusters = Cluster.objects.filter(activity__workshop_id=workshop_id)
     votes = [a for a in activities.values() if a.is_voting]
-    items = VoteItem.objects.filter(activity__in=votes)
+    items = live_items(VoteItem.objects.filter(activity__in=votes))
     return Snapshot(
         seq=workshop.last_seq,
         server_time=timezone.now(),

@@ -17,7 +17,7 @@ from ateliers.selectors import activity_out
 from participation.actions import publish_note
 from participation.models import Cluster, Contribution, ContributionStatus
 from participation.selectors import cluster_out, contribution_out, is_public, phone_shape
-from participation.voting import publish_tally
+from participation.voting import publish_tally, republish_items_of
 from realtime.broadcast import SAME, publish
 from realtime.events import ActivityRevealedEvent, ClusterRemovedEvent, ClusterUpdatedEvent
 from realtime.receipts import CommandResult
@@ -66,7 +66,9 @@ def _set_status(note: Contribution, workshop: Workshop, status: str, reason: str
         workshop.spotlight = None
         workshop.save(update_fields=["spotlight"])
         publish_workshop(workshop)
-    return publish_note(note, note.activity, was_public=was_public)
+    seq = publish_note(note, note.activity, was_public=was_public)
+    # A hidden note leaves the votes that showed it (and a restored one comes back).
+    return republish_items_of(note) or seq
 
 
 def contribution_hide(

@@ -5,12 +5,17 @@ as a running counter, so a tally always equals what is stored."""
 from collections import defaultdict
 from statistics import fmean, pstdev
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from ateliers.models import Activity, ActivityKind, ActivityState
 from participation.disclosure import protect_counts
-from participation.models import Participant, Rating, Vote, VoteItem
+from participation.models import ContributionStatus, Participant, Rating, Vote, VoteItem
 from realtime.events import ItemTallyOut, MyVotesOut, ProfileTallyOut, TallyOut, VoteItemOut
+
+
+def live_items(items: "QuerySet[VoteItem]") -> "QuerySet[VoteItem]":
+    """The items still put to the room: not those whose note the facilitator hid."""
+    return items.exclude(contribution__status=ContributionStatus.HIDDEN)
 
 
 def vote_item_out(item: VoteItem) -> VoteItemOut:

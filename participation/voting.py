@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
@@ -51,9 +50,9 @@ from participation.models import (
     Vote,
     VoteItem,
 )
-from participation.tallies import phone_tally, tally_out, vote_item_out
+from participation.tallies import live_items, phone_tally, tally_out, vote_item_out
 from realtime.broadcast import publish
-from realtime.coalesce import soon
+from realtime.coalesce import claim, soon
 from realtime.events import VoteItemsEvent, VoteTallyEvent
 from realtime.receipts import CommandResult, find_receipt, remember
 from realtime.sender import event_loop_for_this_thread
@@ -85,14 +84,39 @@ def _set_items(
         VoteItem(activity=activity, contribution=note, cluster=cluster, label=label, position=n)
         for n, (note, cluster, label) in enumerate(chosen, start=1)
     )
-    items = [vote_item_out(item) for item in activity.vote_items.all()]
+    return publish_items(activity)
+
+
+def publish_items(activity: Activity) -> int:
+    """Publish the items a vote puts to the room now (hidden notes left out)."""
+    items = [vote_item_out(item) for item in live_items(activity.vote_items.all())]
     return publish(activity.workshop_id, VoteItemsEvent, activity_id=activity.pk, items=items)
+
+
+def republish_items_of(note: Contribution) -> int | None:
+    """A note was hidden or restored: every vote that puts it to the room says so.
+    Returns the last sequence published, if any."""
+    seq = None
+    for activity in Activity.objects.filter(vote_items__contribution=note).distinct():
+        seq = publish_items(activity)
+    return seq
+
+
+def check_source_shown(source: Activity | None) -> None:
+    """A vote shows its items' text to the room: never the notes of a private board
+    that has not been revealed."""
+    if source is not None and source.is_hidden_from_phones:
+        raise InvalidTransition(
+            _("Révélez d'abord les contributions de « %(title)s » avant de les soumettre au vote.")
+            % {"title": source.title}
+        )
 
 
 def prepare_vote(activity: Activity) -> None:
     """Called when a vote or rating activity opens: without a shortlist, its items are
     taken from its source board now (notes added later are not in this vote)."""
     if activity.is_voting and not activity.vote_items.exists():
+        check_source_shown(activity.source)
         _set_items(activity, _source_items(activity))
         publish_tally(activity)  # nobody has voted yet: every screen starts from zero
 
@@ -110,7 +134,11 @@ def vote_shortlist(
     in the order given; allowed until the first vote is cast."""
 
     def shortlist(workshop: Workshop) -> int:
-        activity = Activity.objects.filter(pk=activity_id, workshop=workshop).first()
+        # FOR UPDATE on the vote's row: votes in flight hold it in SHARE mode, so the
+        # "no vote yet" check below cannot race a vote being cast.
+        activity = (
+            Activity.objects.select_for_update().filter(pk=activity_id, workshop=workshop).first()
+        )
         if activity is None or not activity.is_voting:
             raise NotFound()
         if activity.state == ActivityState.CLOSED:
@@ -122,7 +150,7 @@ def vote_shortlist(
             raise InvalidTransition(_("Des votes ont déjà été exprimés : la liste est figée."))
         notes = {
             n.pk: n
-            for n in Contribution.objects.filter(
+            for n in Contribution.objects.select_related("activity").filter(
                 pk__in=contribution_ids or [],
                 activity__workshop=workshop,
                 status=ContributionStatus.VISIBLE,
@@ -130,8 +158,14 @@ def vote_shortlist(
         }
         clusters = {
             c.pk: c
-            for c in Cluster.objects.filter(pk__in=cluster_ids or [], activity__workshop=workshop)
+            for c in Cluster.objects.select_related("activity").filter(
+                pk__in=cluster_ids or [], activity__workshop=workshop
+            )
         }
+        for source in {n.activity for n in notes.values()} | {
+            c.activity for c in clusters.values()
+        }:
+            check_source_shown(source)
         chosen = [
             (notes[i], None, notes[i].body)
             for i in dict.fromkeys(contribution_ids or [])
@@ -178,7 +212,7 @@ def _publish_open_tally(workshop_id: int, activity_id: int) -> None:
 def _flush_tally(workshop_id: int, activity_id: int) -> None:
     """Publish the tally, unless another server process did within TALLY_INTERVAL: then
     try again at the end of it, so the last votes are always in a tally."""
-    if cache.add(f"cocon:tally:{activity_id}", 1, timeout=TALLY_INTERVAL):
+    if claim(f"cocon:tally:{activity_id}", TALLY_INTERVAL):
         _publish_open_tally(workshop_id, activity_id)
     else:
         _schedule_tally(workshop_id, activity_id)
@@ -260,6 +294,11 @@ def _voter_command(
         if row is None or row[1] != kind:
             raise NotFound()
         activity_id, _kind, state, per_person, per_item, workshop_state, seq, note = row
+        # The statement above may have waited for the SHARE lock behind a shortlist that
+        # replaced the items; its snapshot predates that. Ask again, after the wait.
+        cursor.execute("SELECT 1 FROM participation_voteitem WHERE id = %s", [item_id])
+        if cursor.fetchone() is None:
+            raise NotFound(_("La liste soumise au vote a changé : rechargez-la."))
         if workshop_state != WorkshopState.LIVE:
             raise WorkshopClosed() if workshop_state == WorkshopState.CLOSED else WorkshopNotLive()
         if state != ActivityState.OPEN:

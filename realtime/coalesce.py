@@ -10,11 +10,14 @@ management command, a test calling actions directly) the job runs at once.
 import asyncio
 import contextvars
 import logging
+import math
 import time
 import weakref
 from collections.abc import Callable, Hashable
 
 from channels.db import database_sync_to_async
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 from realtime.sender import event_loop_for_this_thread
 
@@ -71,3 +74,18 @@ def soon(key: Hashable, job: Job, interval: float) -> None:
     # A fresh context: the caller's (a sync_to_async thread) marks the database thread as
     # busy, and a task inheriting that would refuse to use it.
     loop.call_soon_threadsafe(_schedule, loop, key, job, interval, context=contextvars.Context())
+
+
+def claim(key: str, seconds: float) -> bool:
+    """Take `key` for `seconds` across server processes; False if another holds it.
+
+    Django's cache rounds timeouts down to whole seconds on Redis (0.5 s would be 0, an
+    add that never holds), so on Redis this sets the key with a millisecond expiry
+    itself; other caches (the in-process one of `make run`) get the next whole second.
+    """
+    store = caches["default"]
+    if not isinstance(store, RedisCache):
+        return store.add(key, 1, timeout=math.ceil(seconds))
+    redis_key = store.make_and_validate_key(key)
+    client = store._cache.get_client(redis_key, write=True)
+    return bool(client.set(redis_key, 1, nx=True, px=int(seconds * 1000)))

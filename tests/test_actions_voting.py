@@ -297,3 +297,70 @@ def test_a_vote_that_opens_publishes_an_empty_tally_and_cannot_be_revealed_befor
     opening = last_tally(live_workshop)
     assert opening["voters"] == 0 and {t["count"] for t in opening["items"]} == {0}
     assert len(opening["items"]) == 3
+
+
+def test_a_note_hidden_after_a_vote_opened_leaves_the_vote_for_everyone(
+    facilitator, live_workshop, vote
+):
+    hidden = items(vote)[0]
+    moderation.contribution_hide(
+        user=facilitator,
+        workshop_id=live_workshop.pk,
+        contribution_id=hidden.contribution_id,
+        reason="Insulte",
+    )
+    shown = json.loads(
+        WorkshopEvent.objects.filter(workshop=live_workshop, type="vote.items")
+        .order_by("-seq")
+        .first()
+        .payload
+    )["items"]
+    assert hidden.pk not in [i["id"] for i in shown] and len(shown) == 2
+    watcher = join(live_workshop, "watcher")
+    snapshot = SyncReply.model_validate_json(sync_reply(live_workshop.pk, None, watcher)).snapshot
+    assert hidden.pk not in [i.id for i in snapshot.vote_items]
+    moderation.contribution_restore(
+        user=facilitator, workshop_id=live_workshop.pk, contribution_id=hidden.contribution_id
+    )
+    snapshot = SyncReply.model_validate_json(sync_reply(live_workshop.pk, None, watcher)).snapshot
+    assert hidden.pk in [i.id for i in snapshot.vote_items]
+
+
+def test_a_private_board_not_yet_revealed_cannot_be_put_to_a_vote(
+    facilitator, live_workshop, board_with_notes
+):
+    board_with_notes.private = True
+    board_with_notes.save()
+    made = agenda.vote_activity_add(
+        user=facilitator, workshop_id=live_workshop.pk, title="Vote", source_id=board_with_notes.pk
+    )
+    activity_id = made.result["activity_id"]
+    with pytest.raises(InvalidTransition, match="Révélez d'abord"):
+        workshop_actions.agenda_goto(
+            user=facilitator, workshop_id=live_workshop.pk, activity_id=activity_id
+        )
+    with pytest.raises(InvalidTransition, match="Révélez d'abord"):
+        voting.vote_shortlist(
+            user=facilitator,
+            workshop_id=live_workshop.pk,
+            activity_id=activity_id,
+            contribution_ids=[board_with_notes.contributions.first().pk],
+        )
+    assert not VoteItem.objects.filter(activity_id=activity_id).exists()
+    moderation.activity_reveal(
+        user=facilitator, workshop_id=live_workshop.pk, activity_id=board_with_notes.pk
+    )
+    workshop_actions.agenda_goto(
+        user=facilitator, workshop_id=live_workshop.pk, activity_id=activity_id
+    )
+    assert VoteItem.objects.filter(activity_id=activity_id).count() == 3
+
+
+def test_closing_the_workshop_turns_the_spotlight_off(facilitator, live_workshop, board_with_notes):
+    note = board_with_notes.contributions.first()
+    moderation.contribution_spotlight(
+        user=facilitator, workshop_id=live_workshop.pk, contribution_id=note.pk
+    )
+    workshop_actions.workshop_close(user=facilitator, workshop_id=live_workshop.pk)
+    live_workshop.refresh_from_db()
+    assert live_workshop.spotlight_id is None

@@ -102,9 +102,10 @@ export class WorkshopState {
   }
   /** The current activity's notes (all of them on a screen, hidden ones included). */
   board() {
+    // No current activity known: nothing (never every activity's notes, private ones included).
     const activity = this.currentActivity();
-    const all = Array.from(this.contributions.values());
-    return activity ? all.filter((c) => c.activity_id === activity.id) : all;
+    if (!activity) return [];
+    return Array.from(this.contributions.values()).filter((c) => c.activity_id === activity.id);
   }
   /** The current activity's clusters, in order. */
   boardClusters() {

@@ -47,6 +47,10 @@ export function closeQuestion(activity) {
 /** Ask before a command that cannot be undone; false: the person said no. */
 export function confirmed(command, state) {
   if (command.type === "workshop.close") return window.confirm("Clôturer l'atelier ? Plus personne ne pourra contribuer.");
+  if (command.type === "activity.reveal") {
+    // Cannot be undone: a stray key or click must not show private notes to the room.
+    return window.confirm("Révéler à toute la salle ? Ce qui était masqué ne pourra plus l'être.");
+  }
   const activity = command.type === "activity.close" ? state.activities.get(command.activity_id) : null;
   return isVoting(activity) ? window.confirm(closeQuestion(activity)) : true;
 }
@@ -73,7 +77,17 @@ const GROUPS = {
 const DISABLE_ONLY = new Set(["agenda.previous", "agenda.next"]);
 const SECONDARY = new Set(["activity.open", "activity.close", "agenda.previous", "agenda.next", "timer.start"]);
 // Toggles: a second press while the first is unanswered would undo or be refused.
-const ONCE = new Set(["workshop.show_authors", "activity.open", "activity.close", "activity.reveal", "workshop.start"]);
+// Not queued twice while unanswered (nor piled up while offline: three presses of → on a
+// big screen without network must not jump three activities on reconnect).
+const ONCE = new Set([
+  "workshop.show_authors",
+  "activity.open",
+  "activity.close",
+  "activity.reveal",
+  "workshop.start",
+  "agenda.next",
+  "agenda.previous",
+]);
 
 /**
  * Sends commands through the LiveClient and follows each one: an ack or an error

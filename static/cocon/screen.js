@@ -32,6 +32,7 @@ const spotlight = bind(root, "spotlight");
 const clusterDialog = bind(root, "cluster-dialog");
 const clusterForm = bind(root, "cluster-form");
 const help = bind(root, "help");
+for (const dialog of [clusterDialog, help]) dialog.addEventListener("close", () => renderSpotlight());
 let closedSpotlightId = null; // closed here, its spotlight.off not yet confirmed
 let newClusterNoteId = null;
 
@@ -131,6 +132,10 @@ function renderSpotlight() {
     if (spotlight.open) spotlight.close();
     return;
   }
+  // Not over a dialog the facilitator is using (a cluster title being typed): the
+  // spotlight would take the focus and the typing would become shortcuts. It opens
+  // when that dialog closes.
+  if (clusterDialog.open || help.open) return;
   setText(bind(root, "spotlight-body"), note.body);
   const author = shownAuthor(state.workshop, note);
   setText(bind(root, "spotlight-author"), author ? `— ${author}` : "");

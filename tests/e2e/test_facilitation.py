@@ -56,6 +56,7 @@ def test_the_big_screen_and_the_moderation_page_run_a_workshop_together(
         f"{live_url}/connexion/?next=/ateliers/{workshop.pk}/ecran/",
         {"width": 1600, "height": 900},
     )
+    screen.on("dialog", lambda dialog: dialog.accept())  # reveal asks first
     tablet = logged_in(
         browser,
         f"{live_url}/connexion/?next=/ateliers/{workshop.pk}/animer/",

@@ -104,6 +104,7 @@ def test_a_vote_from_shortlist_to_final_results_then_a_rating_matrix(live_url, b
         f"{live_url}/connexion/?next=/ateliers/{workshop.pk}/ecran/",
         {"width": 1600, "height": 900},
     )
+    screen.on("dialog", lambda dialog: dialog.accept())  # reveal asks first
     tablet = logged_in(
         browser,
         f"{live_url}/connexion/?next=/ateliers/{workshop.pk}/animer/",
