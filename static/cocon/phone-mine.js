@@ -22,13 +22,26 @@ function ownStatus(note, target, pendingUpdate, pendingWithdraw) {
   return ["received", "Reçue ✓"];
 }
 
+/** The refused notes kept in the phone's storage (none if unreadable). */
+function loadRefused(key) {
+  try {
+    const stored = JSON.parse(localStorage.getItem(key) || "[]");
+    return Array.isArray(stored) ? stored.filter((e) => e && typeof e.body === "string" && e.key) : [];
+  } catch {
+    return [];
+  }
+}
+
 export class Mine {
   constructor(ctx) {
     this.ctx = ctx;
     this.list = ctx.ui.mine;
     this.items = new Map(); // key -> {item, parts…}
-    this.failed = []; // notes the server refused, kept visibly so nothing typed is lost
-    this.failedCount = 0;
+    // Notes the server refused, kept visibly (and in the phone's storage, so a reload keeps
+    // them) so nothing typed is lost.
+    this.storageKey = `cocon.phone.refused.${ctx.root.dataset.workshopId}`;
+    this.failed = loadRefused(this.storageKey);
+    this.failedCount = this.failed.length;
     this.editing = new Map(); // own note id -> {body, column} being edited
     this.errors = new Map(); // own note id -> refusal of an edit or a withdrawal
   }
@@ -234,6 +247,7 @@ export class Mine {
     const index = this.failed.findIndex((entry) => entry.key === key);
     if (index < 0) return;
     const [entry] = this.failed.splice(index, 1);
+    this.saveRefused();
     // Back into the draft of the activity it was written for: the compose form if that is
     // the current one, else a draft panel that says what can be done with it.
     const draft = drafts.get(entry.activityId);
@@ -256,12 +270,22 @@ export class Mine {
   refused(command, message) {
     this.failedCount += 1;
     this.failed.push({
-      key: `fail-${this.failedCount}`,
+      key: `fail-${Date.now()}-${this.failedCount}`,
       body: command.body,
       activityId: command.activity_id,
       column: command.column,
       message,
     });
+    this.saveRefused();
+  }
+
+  saveRefused() {
+    try {
+      if (this.failed.length) localStorage.setItem(this.storageKey, JSON.stringify(this.failed));
+      else localStorage.removeItem(this.storageKey);
+    } catch {
+      // Storage full or refused: the refused notes stay on screen until a reload.
+    }
   }
 
   /** A refused edit: the refused text stays in the form, nothing typed is lost. */

@@ -86,5 +86,20 @@ def test_a_phone_joins_by_code_and_its_ideas_reach_the_big_screen_even_after_goi
     expect(phone.locator("[data-bind=board] li")).to_have_count(2)
     expect(mine.filter(has_text="Reçue")).to_have_count(2)
     assert Contribution.objects.filter(activity__workshop=workshop).count() == 2
+
+    # Written offline, refused on return (the facilitator closed contributions meanwhile):
+    # the text stays on the phone, even after a reload.
+    phone_context.set_offline(True)
+    expect(phone.get_by_role("status")).to_contain_text("Hors connexion")
+    phone.get_by_label("Votre idée").fill("Arrivée trop tard")
+    phone.get_by_role("button", name="Envoyer").click()
+    screen.get_by_role("button", name="Fermer les contributions").click()
+    expect(screen.get_by_text("Contributions fermées")).to_be_visible()
+    phone_context.set_offline(False)
+    refused = mine.filter(has_text="Arrivée trop tard")
+    expect(refused).to_contain_text("Non envoyée")
+    phone.reload()
+    expect(refused).to_contain_text("Non envoyée")
+    assert Contribution.objects.filter(activity__workshop=workshop).count() == 2
     screen.context.close()
     phone_context.close()
