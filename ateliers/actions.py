@@ -220,7 +220,8 @@ def workshop_show_authors(
     return facilitator_command(user, workshop_id, request_id, show)
 
 
-def _activity_of(workshop: Workshop, activity_id: int) -> Activity:
+def activity_of(workshop: Workshop, activity_id: int) -> Activity:
+    """One activity of this workshop (NotFound for any other)."""
     activity = Activity.objects.filter(pk=activity_id, workshop=workshop).first()
     if activity is None:
         raise NotFound()
@@ -237,7 +238,7 @@ def _set_activity_state(
     def set_state(workshop: Workshop) -> int:
         if workshop.state != WorkshopState.LIVE:
             raise InvalidTransition()
-        activity = _activity_of(workshop, activity_id)
+        activity = activity_of(workshop, activity_id)
         if activity.state == state:
             raise InvalidTransition()
         return set_activity_state(activity, state)
@@ -281,7 +282,7 @@ def agenda_goto(
 ) -> CommandResult:
     """Start any activity of the agenda."""
     return facilitator_command(
-        user, workshop_id, request_id, lambda w: _go_to(w, _activity_of(w, activity_id))
+        user, workshop_id, request_id, lambda w: _go_to(w, activity_of(w, activity_id))
     )
 
 

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from ateliers.actions import facilitator_command, publish_activity
+from ateliers.actions import activity_of, facilitator_command, publish_activity
 from ateliers.agenda_templates import check_settings, clean_columns
 from ateliers.errors import InvalidInput, InvalidTransition, NotFound
 from ateliers.models import (
@@ -31,11 +31,18 @@ from realtime.events import ActivityRemovedEvent
 from realtime.receipts import CommandResult
 
 
-def _activity(workshop: Workshop, activity_id: int) -> Activity:
-    activity = Activity.objects.filter(pk=activity_id, workshop=workshop).first()
-    if activity is None:
-        raise NotFound()
-    return activity
+def _clean_title(title: str) -> str:
+    title = title.strip()
+    if not title:
+        raise InvalidInput(_("Donnez un titre à l'activité."))
+    return title[:200]
+
+
+def _append(workshop: Workshop, **fields: Any) -> tuple[int, dict[str, int]]:
+    """A new activity at the end of the agenda, published; its id for the ack."""
+    last = workshop.activities.aggregate(last=Max("position"))["last"] or 0
+    activity = Activity.objects.create(workshop=workshop, position=last + 1, **fields)
+    return publish_activity(activity), {"activity_id": activity.pk}
 
 
 def activity_add(
@@ -53,17 +60,13 @@ def activity_add(
 ) -> CommandResult:
     """Append an ideation board to the agenda."""
     check_settings(identity, max_notes)
-    title = title.strip()
-    if not title:
-        raise InvalidInput(_("Donnez un titre à l'activité."))
+    title = _clean_title(title)
 
     def add(workshop: Workshop) -> tuple[int, dict[str, int]]:
-        last = workshop.activities.aggregate(last=Max("position"))["last"] or 0
-        activity = Activity.objects.create(
-            workshop=workshop,
-            position=last + 1,
+        return _append(
+            workshop,
             kind=ActivityKind.IDEATION,
-            title=title[:200],
+            title=title,
             prompt=prompt.strip()[:300],
             columns=clean_columns(columns or [], []),
             identity=identity,
@@ -71,7 +74,6 @@ def activity_add(
             reactions=reactions,
             max_notes=max_notes,
         )
-        return publish_activity(activity), {"activity_id": activity.pk}
 
     return facilitator_command(user, workshop_id, request_id, add)
 
@@ -92,12 +94,10 @@ def activity_update(
 ) -> CommandResult:
     """Change an activity's wording and settings, before or during the workshop."""
     check_settings(identity, max_notes)
-    title = title.strip()
-    if not title:
-        raise InvalidInput(_("Donnez un titre à l'activité."))
+    title = _clean_title(title)
 
     def update(workshop: Workshop) -> int:
-        activity = _activity(workshop, activity_id)
+        activity = activity_of(workshop, activity_id)
         if activity.is_voting:
             raise InvalidInput(_("Cette activité est un vote : modifiez-la comme un vote."))
         if activity.contributions.exists():
@@ -115,7 +115,7 @@ def activity_update(
             raise InvalidTransition(
                 _("Une colonne qui contient des contributions ne peut pas être supprimée.")
             )
-        activity.title, activity.prompt = title[:200], prompt.strip()[:300]
+        activity.title, activity.prompt = title, prompt.strip()[:300]
         activity.columns, activity.identity, activity.private = new_columns, identity, private
         activity.reactions, activity.max_notes = reactions, max_notes
         activity.save()
@@ -164,7 +164,7 @@ def activity_delete(
     """Remove an activity that nobody has written in and that is not on screen."""
 
     def delete(workshop: Workshop) -> int:
-        activity = _activity(workshop, activity_id)
+        activity = activity_of(workshop, activity_id)
         if workshop.current_activity_id == activity.pk:
             raise InvalidTransition(_("C'est l'activité en cours : passez d'abord à une autre."))
         if (
@@ -244,9 +244,7 @@ def vote_activity_add(
 ) -> CommandResult:
     """Append a dot vote or a two-axis rating to the agenda. `private`: results hidden
     until the facilitator reveals them."""
-    title = title.strip()
-    if not title:
-        raise InvalidInput(_("Donnez un titre à l'activité."))
+    title = _clean_title(title)
 
     def add(workshop: Workshop) -> tuple[int, dict[str, int]]:
         fields = _vote_fields(
@@ -259,17 +257,14 @@ def vote_activity_add(
             axis_x=axis_x,
             axis_y=axis_y,
         )
-        last = workshop.activities.aggregate(last=Max("position"))["last"] or 0
-        activity = Activity.objects.create(
-            workshop=workshop,
-            position=last + 1,
-            title=title[:200],
+        return _append(
+            workshop,
+            title=title,
             prompt=prompt.strip()[:300],
             private=private,
             anonymous_votes=anonymous_votes,
             **fields,
         )
-        return publish_activity(activity), {"activity_id": activity.pk}
 
     return facilitator_command(user, workshop_id, request_id, add)
 
@@ -293,12 +288,10 @@ def vote_activity_update(
 ) -> CommandResult:
     """Change a vote's wording and rules. Once it has opened, only the wording and the
     hiding of results before the reveal may change: the rules people voted under stay."""
-    title = title.strip()
-    if not title:
-        raise InvalidInput(_("Donnez un titre à l'activité."))
+    title = _clean_title(title)
 
     def update(workshop: Workshop) -> int:
-        activity = _activity(workshop, activity_id)
+        activity = activity_of(workshop, activity_id)
         if not activity.is_voting:
             raise InvalidInput(_("Cette activité n'est pas un vote."))
         fields = _vote_fields(
@@ -320,7 +313,7 @@ def vote_activity_update(
             raise InvalidTransition(_("Les résultats ont été révélés."))
         for name, value in fields.items():
             setattr(activity, name, value)
-        activity.title, activity.prompt = title[:200], prompt.strip()[:300]
+        activity.title, activity.prompt = title, prompt.strip()[:300]
         shown_changed = private != activity.private
         activity.private, activity.anonymous_votes = private, anonymous_votes
         activity.save()

@@ -1,5 +1,9 @@
 """Pages of the project lead and the facilitator. Writes go through `ateliers.actions`."""
 
+import functools
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -150,31 +154,55 @@ def workshop_moderate(request: HttpRequest, pk: int) -> HttpResponse:
 # The agenda ---------------------------------------------------------------------------------
 
 
-def _activity_form_page(
-    request: HttpRequest, workshop: Workshop, activity: Activity | None
+def _agenda_form_page(
+    request: HttpRequest,
+    workshop: Workshop,
+    activity: Activity | None,
+    form: forms.Form,
+    add: Callable[..., object],
+    update: Callable[..., object],
+    said: tuple[str, str],
+    **context: object,
 ) -> HttpResponse:
-    initial = ActivityForm.initial_for(activity) if activity else None
-    form = ActivityForm(request.POST or None, initial=initial)
+    """Add or edit one activity of the agenda: `add` or `update` (ateliers.agenda) with
+    the form's fields, then say `said` (added, changed); a refusal by the rules is shown
+    on the form."""
     if request.method == "POST" and form.is_valid():
         try:
             if activity is None:
-                agenda.activity_add(user=request.user, workshop_id=workshop.pk, **form.cleaned_data)
-                messages.success(request, _("L'activité a été ajoutée au déroulé."))
+                add(user=request.user, workshop_id=workshop.pk, **form.cleaned_data)
+                messages.success(request, said[0])
             else:
-                agenda.activity_update(
+                update(
                     user=request.user,
                     workshop_id=workshop.pk,
                     activity_id=activity.pk,
                     **form.cleaned_data,
                 )
-                messages.success(request, _("L'activité a été modifiée."))
+                messages.success(request, said[1])
             return redirect("workshop_detail", pk=workshop.pk)
         except DomainError as exc:
             form.add_error(None, exc.message)
     return render(
         request,
         "ateliers/activity_form.html",
-        {"form": form, "workshop": workshop, "activity": activity},
+        {"form": form, "workshop": workshop, "activity": activity, **context},
+    )
+
+
+def _activity_form_page(
+    request: HttpRequest, workshop: Workshop, activity: Activity | None
+) -> HttpResponse:
+    initial = ActivityForm.initial_for(activity) if activity else None
+    form = ActivityForm(request.POST or None, initial=initial)
+    return _agenda_form_page(
+        request,
+        workshop,
+        activity,
+        form,
+        agenda.activity_add,
+        agenda.activity_update,
+        (_("L'activité a été ajoutée au déroulé."), _("L'activité a été modifiée.")),
     )
 
 
@@ -188,28 +216,15 @@ def _vote_form_page(
         workshop=workshop,
         rating=kind == ActivityKind.RATING,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if activity is None:
-                agenda.vote_activity_add(
-                    user=request.user, workshop_id=workshop.pk, kind=kind, **form.cleaned_data
-                )
-                messages.success(request, _("Le vote a été ajouté au déroulé."))
-            else:
-                agenda.vote_activity_update(
-                    user=request.user,
-                    workshop_id=workshop.pk,
-                    activity_id=activity.pk,
-                    **form.cleaned_data,
-                )
-                messages.success(request, _("Le vote a été modifié."))
-            return redirect("workshop_detail", pk=workshop.pk)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-    return render(
+    return _agenda_form_page(
         request,
-        "ateliers/activity_form.html",
-        {"form": form, "workshop": workshop, "activity": activity, "kind": kind},
+        workshop,
+        activity,
+        form,
+        functools.partial(agenda.vote_activity_add, kind=kind),
+        agenda.vote_activity_update,
+        (_("Le vote a été ajouté au déroulé."), _("Le vote a été modifié.")),
+        kind=kind,
     )
 
 

@@ -165,8 +165,8 @@ def _open_activity(workshop: Workshop, activity_id: int) -> Activity:
     return activity
 
 
-def _own_note(participant: Participant, workshop: Workshop, contribution_id: int) -> Contribution:
-    """The participant's note, on an activity still open to contributions."""
+def note_in(workshop: Workshop, contribution_id: int) -> Contribution:
+    """One note of this workshop, with its activity and author (NotFound for any other)."""
     note = (
         Contribution.objects.select_related("activity", "participant")
         .filter(pk=contribution_id, activity__workshop=workshop)
@@ -174,6 +174,12 @@ def _own_note(participant: Participant, workshop: Workshop, contribution_id: int
     )
     if note is None:
         raise NotFound()
+    return note
+
+
+def _own_note(participant: Participant, workshop: Workshop, contribution_id: int) -> Contribution:
+    """The participant's note, on an activity still open to contributions."""
+    note = note_in(workshop, contribution_id)
     if note.participant_id != participant.pk:
         raise NotAuthor()
     if note.status == ContributionStatus.HIDDEN:
@@ -283,12 +289,8 @@ def reaction_set(
     allows reactions. Setting what is already set changes nothing."""
 
     def react(workshop: Workshop) -> tuple[int, dict[str, Any]]:
-        note = (
-            Contribution.objects.select_related("activity", "participant")
-            .filter(pk=contribution_id, activity__workshop=workshop)
-            .first()
-        )
-        if note is None or not is_public(note, note.activity):
+        note = note_in(workshop, contribution_id)
+        if not is_public(note, note.activity):
             raise NotFound()
         if not note.activity.reactions:
             raise ReactionsOff()

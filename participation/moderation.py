@@ -10,11 +10,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ateliers.actions import facilitator_command, publish_activity, publish_workshop
+from ateliers.actions import activity_of, facilitator_command, publish_activity, publish_workshop
 from ateliers.errors import InvalidInput, InvalidTransition, NotFound
-from ateliers.models import Activity, ActivityState, Workshop
+from ateliers.models import ActivityState, Workshop
 from ateliers.selectors import activity_out
-from participation.actions import publish_note
+from participation.actions import note_in, publish_note
 from participation.models import Cluster, Contribution, ContributionStatus
 from participation.selectors import cluster_out, contribution_out, is_public, phone_shape
 from participation.voting import publish_tally, republish_items_of
@@ -23,17 +23,6 @@ from realtime.events import ActivityRevealedEvent, ClusterRemovedEvent, ClusterU
 from realtime.receipts import CommandResult
 
 REASON_MAX, TITLE_MAX = 200, 120
-
-
-def _note(workshop: Workshop, contribution_id: int) -> Contribution:
-    note = (
-        Contribution.objects.select_related("activity", "participant")
-        .filter(pk=contribution_id, activity__workshop=workshop)
-        .first()
-    )
-    if note is None:
-        raise NotFound()
-    return note
 
 
 def _cluster(workshop: Workshop, cluster_id: int) -> Cluster:
@@ -85,7 +74,7 @@ def contribution_hide(
         user,
         workshop_id,
         request_id,
-        lambda w: _set_status(_note(w, contribution_id), w, ContributionStatus.HIDDEN, reason),
+        lambda w: _set_status(note_in(w, contribution_id), w, ContributionStatus.HIDDEN, reason),
     )
 
 
@@ -97,7 +86,7 @@ def contribution_restore(
         user,
         workshop_id,
         request_id,
-        lambda w: _set_status(_note(w, contribution_id), w, ContributionStatus.VISIBLE, ""),
+        lambda w: _set_status(note_in(w, contribution_id), w, ContributionStatus.VISIBLE, ""),
     )
 
 
@@ -114,7 +103,7 @@ def contribution_spotlight(
         if contribution_id is None:
             workshop.spotlight = None
         else:
-            note = _note(workshop, contribution_id)
+            note = note_in(workshop, contribution_id)
             if note.status != ContributionStatus.VISIBLE:
                 raise InvalidTransition(
                     _("Une contribution masquée ne peut pas être mise en avant.")
@@ -147,7 +136,7 @@ def contribution_move(
 
     def move(workshop: Workshop) -> int:
         cluster = None if cluster_id is None else _cluster(workshop, cluster_id)
-        return _move(_note(workshop, contribution_id), cluster)
+        return _move(note_in(workshop, contribution_id), cluster)
 
     return facilitator_command(user, workshop_id, request_id, move)
 
@@ -165,16 +154,14 @@ def cluster_create(
     title = _clean(title, TITLE_MAX, _("Donnez un titre au regroupement."))
 
     def create(workshop: Workshop) -> tuple[int, dict[str, int]]:
-        activity = Activity.objects.filter(pk=activity_id, workshop=workshop).first()
-        if activity is None:
-            raise NotFound()
+        activity = activity_of(workshop, activity_id)
         last = activity.clusters.aggregate(last=Max("position"))["last"]
         cluster = Cluster.objects.create(
             activity=activity, title=title, position=0 if last is None else last + 1
         )
         seq = publish(workshop.pk, ClusterUpdatedEvent, cluster=cluster_out(cluster))
         for contribution_id in dict.fromkeys(contribution_ids or []):
-            seq = _move(_note(workshop, contribution_id), cluster)
+            seq = _move(note_in(workshop, contribution_id), cluster)
         return seq, {"cluster_id": cluster.pk}
 
     return facilitator_command(user, workshop_id, request_id, create)
@@ -220,9 +207,7 @@ def activity_reveal(
     """Show a private activity's notes to everyone, all at once."""
 
     def reveal(workshop: Workshop) -> int:
-        activity = Activity.objects.filter(pk=activity_id, workshop=workshop).first()
-        if activity is None:
-            raise NotFound()
+        activity = activity_of(workshop, activity_id)
         if not activity.is_hidden_from_phones:
             raise InvalidTransition(_("Cette activité n'a rien de masqué à révéler."))
         if activity.state == ActivityState.PENDING:
