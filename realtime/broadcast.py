@@ -69,5 +69,5 @@ def publish(
             " VALUES (%s, %s, %s, %s, %s, %s)",
             [workshop_id, seq, event.type, text, phone_text, timezone.now()],  # type: ignore[attr-defined]
         )
-    transaction.on_commit(lambda: enqueue(workshop_group(workshop_id), text, phone_text))
+    transaction.on_commit(lambda: enqueue(workshop_group(workshop_id), text, phone_text, seq))
     return seq

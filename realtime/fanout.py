@@ -13,10 +13,14 @@ The hub then hands the event text, unchanged, to its sockets:
   of a burst is coalesced, so a thousand phones cost one send each per interval
   whatever the rate of ideas or votes.
 
-Events keep their sequence numbers inside batches; clients detect gaps and resync
-exactly as before, so a batch lost or delayed is never silent. The hub re-joins its
-group periodically (and when a client pings), which heals a Redis restart that erased
-memberships.
+Events keep their sequence numbers inside batches, and the hub puts them in order
+first: events published by two processes can cross in Redis, and a channel-layer message
+can be lost. A hub that sees a hole waits HOLE_WAIT for the late event, then reads the
+missing ones from the event log itself (one query for the process, not one `sync` per
+phone: under load, a thousand phones resyncing at once is what turned a late event into
+an overload). Clients still detect gaps and resync, so nothing is ever silent. The hub
+re-joins its group periodically (and when a client pings), which heals a Redis restart
+that erased memberships.
 """
 
 import asyncio
@@ -26,13 +30,17 @@ import time
 import weakref
 from typing import Any, Protocol
 
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from realtime.groups import workshop_group
+from realtime.models import WorkshopEvent
 
 logger = logging.getLogger(__name__)
 
 PHONE_BATCH_INTERVAL = 0.4
+HOLE_WAIT = 0.3  # how long a hub waits for a late event before reading it from the log
+HOLE_FILL_MAX = 200  # a larger hole is the clients' to repair (they get a snapshot)
 REJOIN_EVERY = 30.0
 REJOIN_AT_MOST_EVERY = 5.0
 IDLE_GRACE = 30.0  # keep a hub this long after its last socket left (reconnect storms)
@@ -51,7 +59,11 @@ class WorkshopHub:
         self.group = workshop_group(workshop_id)
         self.screens: set[Receiver] = set()
         self.phones: set[Receiver] = set()
-        self.pending: list[str] = []
+        # Phones' events not sent yet, by sequence (and any without one, in arrival order);
+        # `sent_seq` is the last sequence sent to phones with none missing before it.
+        self.pending: dict[int, str] = {}
+        self.unnumbered: list[str] = []
+        self.sent_seq: int | None = None
         self.last_flush = 0.0
         self.flush_task: asyncio.Task[None] | None = None
         self.last_join = 0.0
@@ -127,31 +139,89 @@ class WorkshopHub:
                 message.get("text", ""),
                 message.get("audience", EVERYONE),
                 message.get("phone_text"),
+                message.get("seq"),
             )
 
-    async def deliver(self, text: str, audience: str, phone_text: str | None = None) -> None:
-        """Screens get `text`; phones (everyone's events only) `phone_text` if the event
-        has a phone version (a private note redacted), else the same text."""
+    async def deliver(
+        self, text: str, audience: str, phone_text: str | None = None, seq: int | None = None
+    ) -> None:
+        """Screens get `text` at once; phones (everyone's events only) get `phone_text` if
+        the event has a phone version (a private note redacted), else the same text, in
+        the next batch."""
         for screen in list(self.screens):
             await _send(screen, text)
-        if audience != EVERYONE or not self.phones:
+        if audience != EVERYONE:
             return
-        self.pending.append(phone_text or text)
+        if not self.phones:
+            self.sent_seq = None  # nobody to keep in step: start afresh with the next phone
+            return
+        if seq is None:
+            self.unnumbered.append(phone_text or text)
+        else:
+            self.pending[seq] = phone_text or text
+        self._schedule()
+
+    def _schedule(self) -> None:
         if self.flush_task is None or self.flush_task.done():
             wait = self.last_flush + PHONE_BATCH_INTERVAL - time.monotonic()
             self.flush_task = asyncio.get_running_loop().create_task(self.flush_after(wait))
 
+    def take_ready(self) -> list[str]:
+        """The pending events that can go out in order: up to the first hole."""
+        ready, self.unnumbered = self.unnumbered, []
+        if self.pending and self.sent_seq is None:
+            self.sent_seq = min(self.pending) - 1
+        for seq in sorted(self.pending):
+            assert self.sent_seq is not None
+            if seq > self.sent_seq + 1:
+                break
+            ready.append(self.pending.pop(seq))
+            self.sent_seq = max(self.sent_seq, seq)
+        return ready
+
+    async def fill_hole(self) -> None:
+        """Read the events missing before the pending ones from the log (committed before
+        them, since sequence order is commit order)."""
+        assert self.sent_seq is not None
+        wanted = [s for s in range(self.sent_seq + 1, min(self.pending)) if s not in self.pending]
+        if not wanted or len(wanted) > HOLE_FILL_MAX:
+            return
+        try:
+            found = await database_sync_to_async(logged_phone_events)(self.workshop_id, wanted)
+        except Exception:  # the database is down: the clients' own resync will repair
+            logger.warning("hub of workshop %s: could not read missing events", self.workshop_id)
+            return
+        self.pending.update(found)
+
     async def flush_after(self, wait: float) -> None:
         if wait > 0:
             await asyncio.sleep(wait)
-        events, self.pending = self.pending, []
+        events = self.take_ready()
+        if self.pending:  # a hole: the late event is usually on its way
+            await asyncio.sleep(HOLE_WAIT)
+            events += self.take_ready()
+            if self.pending:
+                await self.fill_hole()
+                events += self.take_ready()
+            if self.pending:  # cannot be filled: send as is, clients resync by sequence
+                self.sent_seq = max(self.pending)
+                events += [self.pending.pop(seq) for seq in sorted(self.pending)]
         self.last_flush = time.monotonic()
-        if not events:
-            return
-        # Encoded once for every phone: the logged texts spliced into one message.
-        batch = '{"type":"batch","events":[' + ",".join(events) + "]}"
-        for phone in list(self.phones):
-            await _send(phone, batch)
+        if events:
+            # Encoded once for every phone: the logged texts spliced into one message.
+            batch = '{"type":"batch","events":[' + ",".join(events) + "]}"
+            for phone in list(self.phones):
+                await _send(phone, batch)
+        if self.pending or self.unnumbered:  # arrived while this batch was being made
+            self._schedule()
+
+
+def logged_phone_events(workshop_id: int, seqs: list[int]) -> dict[int, str]:
+    """Phones' version of the logged events `seqs` (realtime.broadcast.publish)."""
+    rows = WorkshopEvent.objects.filter(workshop_id=workshop_id, seq__in=seqs).values_list(
+        "seq", "payload", "phone_payload"
+    )
+    return {seq: phone_payload or payload for seq, payload, phone_payload in rows}
 
 
 async def _send(receiver: Receiver, text: str) -> None:
@@ -214,9 +284,13 @@ def _sweep_later(loop: Loop) -> None:
         _sweepers[loop] = loop.create_task(sweep())
 
 
-def message(text: str, audience: str = EVERYONE, phone_text: str | None = None) -> dict[str, Any]:
+def message(
+    text: str, audience: str = EVERYONE, phone_text: str | None = None, seq: int | None = None
+) -> dict[str, Any]:
     """The channel-layer message a hub understands."""
-    body = {"type": "hub.event", "text": text, "audience": audience}
+    body: dict[str, Any] = {"type": "hub.event", "text": text, "audience": audience}
     if phone_text is not None:
         body["phone_text"] = phone_text
+    if seq is not None:
+        body["seq"] = seq
     return body

@@ -21,6 +21,7 @@ from realtime.fanout import EVERYONE, message
 logger = logging.getLogger(__name__)
 
 SEND_TIMEOUT = 2.0
+Outgoing = tuple[str, str, str | None, int | None]  # group, text, phone text, sequence
 QUEUE_LIMIT = 10_000
 WARN_EVERY = 10.0
 
@@ -48,7 +49,11 @@ drops = _DropCounter()
 
 
 async def send_now(
-    group: str, text: str, audience: str = EVERYONE, phone_text: str | None = None
+    group: str,
+    text: str,
+    audience: str = EVERYONE,
+    phone_text: str | None = None,
+    seq: int | None = None,
 ) -> None:
     """One bounded send to the hubs of a group; failures are counted, never raised."""
     layer = get_channel_layer()
@@ -56,7 +61,7 @@ async def send_now(
         return
     try:
         await asyncio.wait_for(
-            layer.group_send(group, message(text, audience, phone_text)), SEND_TIMEOUT
+            layer.group_send(group, message(text, audience, phone_text, seq)), SEND_TIMEOUT
         )
     except Exception as exc:  # Redis down, hung or full: resync heals it
         drops.drop(type(exc).__name__)
@@ -66,21 +71,21 @@ class _LoopSender:
     """The ordered send queue of one event loop."""
 
     def __init__(self) -> None:
-        self.queue: asyncio.Queue[tuple[str, str, str | None]] = asyncio.Queue(QUEUE_LIMIT)
+        self.queue: asyncio.Queue[Outgoing] = asyncio.Queue(QUEUE_LIMIT)
         self.task: asyncio.Task[None] | None = None
 
-    def put(self, group: str, text: str, phone_text: str | None) -> None:
+    def put(self, outgoing: "Outgoing") -> None:
         if self.task is None or self.task.done():
             self.task = asyncio.get_running_loop().create_task(self.run())
         try:
-            self.queue.put_nowait((group, text, phone_text))
+            self.queue.put_nowait(outgoing)
         except asyncio.QueueFull:
             drops.drop("send queue full")
 
     async def run(self) -> None:
         while True:
-            group, text, phone_text = await self.queue.get()
-            await send_now(group, text, EVERYONE, phone_text)
+            group, text, phone_text, seq = await self.queue.get()
+            await send_now(group, text, EVERYONE, phone_text, seq)
 
 
 _senders: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopSender]" = (
@@ -88,11 +93,11 @@ _senders: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopSender]" = 
 )
 
 
-def _put(loop: asyncio.AbstractEventLoop, group: str, text: str, phone_text: str | None) -> None:
+def _put(loop: asyncio.AbstractEventLoop, outgoing: "Outgoing") -> None:
     sender = _senders.get(loop)
     if sender is None:
         sender = _senders[loop] = _LoopSender()
-    sender.put(group, text, phone_text)
+    sender.put(outgoing)
 
 
 def event_loop_for_this_thread() -> asyncio.AbstractEventLoop | None:
@@ -106,10 +111,10 @@ def event_loop_for_this_thread() -> asyncio.AbstractEventLoop | None:
     return loop if loop is not None and loop.is_running() else None
 
 
-def enqueue(group: str, text: str, phone_text: str | None = None) -> None:
+def enqueue(group: str, text: str, phone_text: str | None = None, seq: int | None = None) -> None:
     """Send an event to a group soon, in order, without waiting for the channel layer."""
     loop = event_loop_for_this_thread()
     if loop is None:  # no event loop at all: a management command or a plain script
-        async_to_sync(send_now)(group, text, EVERYONE, phone_text)
+        async_to_sync(send_now)(group, text, EVERYONE, phone_text, seq)
         return
-    loop.call_soon_threadsafe(_put, loop, group, text, phone_text)
+    loop.call_soon_threadsafe(_put, loop, (group, text, phone_text, seq))

@@ -119,3 +119,61 @@ async def test_a_process_joins_the_workshop_group_once_whatever_its_sockets(
     assert members == 1
     for communicator in sockets:
         await communicator.disconnect()
+
+
+class Phone:
+    """A receiver that keeps what a hub sends it."""
+
+    def __init__(self) -> None:
+        self.frames: list[dict] = []
+
+    async def send_text(self, text: str) -> None:
+        self.frames.append(json.loads(text))
+
+    def seqs(self) -> list[int]:
+        return [event["seq"] for frame in self.frames for event in frame["events"]]
+
+
+def three_logged_events(user, workshop) -> list[tuple[int, str]]:
+    """Three real events in the workshop's log, as (seq, text) pairs."""
+    from ateliers import actions as workshop_actions
+    from realtime.models import WorkshopEvent
+
+    for show in (True, False, True):
+        workshop_actions.workshop_show_authors(user=user, workshop_id=workshop.pk, visible=show)
+    rows = WorkshopEvent.objects.filter(workshop=workshop).order_by("-seq")[:3]
+    return sorted((row.seq, row.payload) for row in rows)
+
+
+async def test_a_hub_puts_events_crossed_in_redis_back_in_order_for_phones(
+    live_workshop, facilitator
+):
+    from realtime.fanout import EVERYONE, WorkshopHub
+
+    (s1, t1), (s2, t2), (s3, t3) = await db(three_logged_events)(facilitator, live_workshop)
+    hub, phone = WorkshopHub(live_workshop.pk), Phone()
+    hub.attach(phone, screen=False)
+    await hub.deliver(t1, EVERYONE, seq=s1)
+    await hub.flush_task
+    # Two processes published s2 and s3; s3 crossed Redis first.
+    await hub.deliver(t3, EVERYONE, seq=s3)
+    await hub.deliver(t2, EVERYONE, seq=s2)
+    await hub.flush_task
+    assert phone.seqs() == [s1, s2, s3]
+
+
+async def test_a_hub_reads_an_event_lost_by_the_channel_layer_from_the_log(
+    live_workshop, facilitator
+):
+    from realtime.fanout import EVERYONE, WorkshopHub
+
+    (s1, t1), (s2, _), (s3, t3) = await db(three_logged_events)(facilitator, live_workshop)
+    hub, phone = WorkshopHub(live_workshop.pk), Phone()
+    hub.attach(phone, screen=False)
+    await hub.deliver(t1, EVERYONE, seq=s1)
+    await hub.flush_task
+    await hub.deliver(t3, EVERYONE, seq=s3)  # s2 never arrives through Redis
+    await hub.flush_task
+    assert phone.seqs() == [s1, s2, s3]
+    events = [event for frame in phone.frames for event in frame["events"]]
+    assert events[1]["type"] == "workshop.updated"
