@@ -95,7 +95,8 @@ WINDOW_S = 5.0  # screen latency is also reported per window of this many second
 FAULT_TIMEOUT = 60.0  # a fault command taking longer is killed
 RECOVERED_WITHIN = 1.0  # a fault is over once ideas reach the screen this fast again
 # live.js's constants (static/cocon/live.js), in seconds.
-SYNC_TIMEOUT = 10.0
+SYNC_TIMEOUT = 10.0  # silent this long while syncing: the socket is dead (live.js)
+SYNC_GIVE_UP = 60.0  # busy but unanswered this long: start over anyway
 GAP_GRACE = 0.5
 RETRY_S = 2.0
 BACKOFF_BASE, BACKOFF_CAP = 0.5, 15.0
@@ -161,6 +162,7 @@ class Run:
     pings: int = 0
     pongs: int = 0
     sync_timeouts: int = 0
+    sync_waits: int = 0  # sync timers re-armed because the socket was still hearing the server
     offline_at_end: int = 0
     storm_at: float | None = None
     storm_closed_s: float | None = None
@@ -208,6 +210,7 @@ class Link:
         self.buffered: dict[int, Event] = {}
         self.gap_timer: asyncio.TimerHandle | None = None
         self.sync_timer: asyncio.TimerHandle | None = None
+        self.last_heard = 0.0
         self.retry_timer: asyncio.TimerHandle | None = None
         self.outbox: dict[str, Idea] = {}
         self.tasks: set[asyncio.Task] = set()
@@ -326,6 +329,7 @@ class Link:
             await self.request_sync()
             async for raw in ws:
                 assert isinstance(raw, str)
+                self.last_heard = now()
                 await self.on_raw(raw, now())
         except ConnectionClosed:
             pass
@@ -398,17 +402,27 @@ class Link:
         if gap:
             self.gap_syncs += 1
             self.sync_target = self.known_seq
-        loop = asyncio.get_running_loop()
-        self.sync_timer = loop.call_later(SYNC_TIMEOUT, self.sync_timed_out, ws, self.sync_id)
+        self.arm_sync_timer(ws, self.sync_id, now())
         with contextlib.suppress(ConnectionClosed):
             await ws.send(
                 json.dumps({"type": "sync", "last_seq": self.last_seq, "request_id": self.sync_id})
             )
 
-    def sync_timed_out(self, ws: ClientConnection, sync_id: str) -> None:
-        if self.ws is ws and self.syncing and self.sync_id == sync_id:
-            self.run.sync_timeouts += 1
-            self.run.spawn(ws.close(), self.tasks)  # no answer: start over (live.js)
+    def arm_sync_timer(self, ws: ClientConnection, sync_id: str, sent_at: float) -> None:
+        loop = asyncio.get_running_loop()
+        self.sync_timer = loop.call_later(SYNC_TIMEOUT, self.sync_timed_out, ws, sync_id, sent_at)
+
+    def sync_timed_out(self, ws: ClientConnection, sync_id: str, sent_at: float) -> None:
+        if self.ws is not ws or not self.syncing or self.sync_id != sync_id:
+            return
+        # As live.js: a socket that still hears the server waits (up to SYNC_GIVE_UP).
+        busy = now() - self.last_heard < SYNC_TIMEOUT
+        if busy and now() - sent_at < SYNC_GIVE_UP:
+            self.run.sync_waits += 1
+            self.arm_sync_timer(ws, sync_id, sent_at)
+            return
+        self.run.sync_timeouts += 1
+        self.run.spawn(ws.close(), self.tasks)  # no answer: start over (live.js)
 
     def sync_failed(self, code: str) -> None:
         self.run.retried[f"{self.role}_sync:{code}"] += 1
@@ -1532,6 +1546,7 @@ def report(
             "phone_gaps_repaired": sum(p.gaps_repaired for p in connected),
             "sync_modes": dict(run.sync_modes),
             "sync_timeouts": run.sync_timeouts,
+            "sync_waits": run.sync_waits,
             "sync_reply_ms": latency_ms(run.sync_reply_s),
         },
         "ack_latency_ms": latency_ms(
@@ -1607,7 +1622,8 @@ def print_report(r: dict[str, Any]) -> None:
         f"{k['phones_closed_unexpectedly']} phones, screen {s['closed_unexpectedly']}; "
         f"offline at end {k['phones_offline_at_end']}; failed opens {k['connect_failures'] or 0};"
         f" failovers {k['failovers']}",
-        f"syncs            {k['sync_modes']}; timeouts {k['sync_timeouts']}; phone gap syncs "
+        f"syncs            {k['sync_modes']}; timeouts {k['sync_timeouts']} (waits while busy "
+        f"{k['sync_waits']}); phone gap syncs "
         f"{k['phone_gap_syncs']} (repaired {k['phone_gaps_repaired']}); reply "
         f"{fmt(k['sync_reply_ms'])} ms",
         f"client           CPU {c['cpu_user_s']} s user + {c['cpu_system_s']} s sys "

@@ -11,7 +11,8 @@
 
 const HEARTBEAT_MS = 25000;
 const SILENCE_LIMIT_MS = 60000;
-const SYNC_TIMEOUT_MS = 10000;
+const SYNC_TIMEOUT_MS = 10000; // silent this long while syncing: the socket is dead
+const SYNC_GIVE_UP_MS = 60000; // busy but unanswered this long: start over anyway
 const GAP_GRACE_MS = 500;
 const RETRY_MS = 2000;
 const BACKOFF_BASE_MS = 500;
@@ -183,10 +184,18 @@ export class LiveClient {
     this.syncing = true;
     this.syncRequest = newRequestId();
     this.ws.send(JSON.stringify({ type: "sync", last_seq: this.lastSeq, request_id: this.syncRequest }));
-    const ws = this.ws;
+    this.armSyncTimer(this.ws, this.syncRequest, Date.now());
+  }
+  /** A sync that gets no answer closes the socket, but only when the socket has gone
+   * silent: a server that keeps sending events is alive and busy, and a thousand phones
+   * reconnecting and asking for snapshots at once would only make it busier. */
+  armSyncTimer(ws, request, sentAt) {
     clearTimeout(this.syncTimer);
     this.syncTimer = setTimeout(() => {
-      if (this.ws === ws && this.syncing) ws.close(); // no answer: start over
+      if (this.ws !== ws || !this.syncing || this.syncRequest !== request) return;
+      const busy = Date.now() - this.lastHeard < SYNC_TIMEOUT_MS;
+      if (busy && Date.now() - sentAt < SYNC_GIVE_UP_MS) this.armSyncTimer(ws, request, sentAt);
+      else ws.close(); // no answer: start over
     }, SYNC_TIMEOUT_MS);
   }
   syncFailed() {

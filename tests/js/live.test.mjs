@@ -176,12 +176,39 @@ test("a failed sync is retried and the outbox is sent once in step", () => {
   assert.equal(ws.sentOfType("contribution.create").length, 1);
 });
 
-test("a sync that gets no answer closes the socket to start over", () => {
+test("a sync that gets no answer on a silent socket closes it to start over", () => {
   const { client } = makeClient();
   client.connect();
   const ws = FakeSocket.all.at(-1);
   ws.open();
   clock.tick(10_001);
+  assert.equal(ws.readyState, 3);
+});
+
+test("a slow sync on a socket that still hears the server waits instead of reconnecting", () => {
+  const { client } = makeClient();
+  client.connect();
+  const ws = FakeSocket.all.at(-1);
+  ws.open();
+  for (let second = 1; second <= 30; second += 1) {
+    clock.tick(1_000);
+    ws.push({ type: "batch", events: [{ type: "timer.updated", seq: second }] });
+  }
+  assert.equal(ws.readyState, 1, "an overloaded but live server is not abandoned");
+  assert.equal(ws.sentOfType("sync").length, 1, "and not asked again");
+  clock.tick(40_000); // then silent: dead after all
+  assert.equal(ws.readyState, 3);
+});
+
+test("a sync unanswered for a minute starts over even if events keep coming", () => {
+  const { client } = makeClient();
+  client.connect();
+  const ws = FakeSocket.all.at(-1);
+  ws.open();
+  for (let second = 1; second <= 61; second += 1) {
+    clock.tick(1_000);
+    ws.push({ type: "pong", seq: 0, server_time: new Date(0).toISOString() });
+  }
   assert.equal(ws.readyState, 3);
 });
 
