@@ -11,6 +11,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# PDF exports (WeasyPrint) lay text out with Pango; DejaVu is the fallback font
+# (Marianne ships with django-dsfr's static files).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so that code changes do not reinstall them. Every
 # requirement ships as a wheel (psycopg[binary] bundles libpq): no compiler.
 COPY requirements.txt .

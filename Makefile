@@ -26,6 +26,7 @@ $(VENV)/.dev-stamp: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.run-stamp
 
 run: $(VENV)/.run-stamp ## Run the product on SQLite + in-process channel layer, with a seeded demo
+	scripts/system-libs.sh
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
 	DEBUG=1 $(BIN)/python manage.py seed_demo --base-url http://$(HOST):$(PORT)
 	DEBUG=1 $(BIN)/daphne -b $(HOST) -p $(PORT) --websocket-max-message-size 1048576 config.asgi:application

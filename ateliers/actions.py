@@ -7,7 +7,7 @@ commit. Pages, the API, the WebSocket consumer and management commands all call 
 
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,10 +30,12 @@ from ateliers.models import (
     Activity,
     ActivityState,
     Challenge,
+    Method,
     Workshop,
+    WorkshopMode,
     WorkshopState,
 )
-from ateliers.permissions import can_facilitate, can_manage_challenge
+from ateliers.permissions import can_facilitate, can_manage_challenge, can_view_challenge
 from ateliers.selectors import activity_out, workshop_out
 from realtime.broadcast import publish
 from realtime.events import ActivityUpdatedEvent, WorkshopUpdatedEvent
@@ -78,6 +80,25 @@ def challenge_create(*, user: AbstractBaseUser, title: str, **dossier: Any) -> C
     return challenge
 
 
+def _workshop_facts(
+    title: str, place: str, mode: str, extra_methods: Sequence[str] | None
+) -> dict[str, Any]:
+    """A workshop's facts, checked: a title, a known format, known methods (each once,
+    in the order of `Method`)."""
+    title, place = (title or "").strip(), (place or "").strip()
+    if not title:
+        raise InvalidInput(_("Donnez un titre à l'atelier."))
+    if len(title) > 200 or len(place) > 200:
+        raise InvalidInput(_("Le titre et le lieu tiennent en 200 caractères chacun."))
+    if mode not in WorkshopMode.values:
+        raise InvalidInput(_("Format d'atelier inconnu."))
+    chosen = set(extra_methods or [])
+    if not chosen <= set(Method.values):
+        raise InvalidInput(_("Méthode inconnue."))
+    methods = [value for value in Method.values if value in chosen]
+    return {"title": title, "place": place, "mode": mode, "extra_methods": methods}
+
+
 def workshop_create(
     *,
     user: AbstractBaseUser,
@@ -87,20 +108,22 @@ def workshop_create(
     starts_at: Any = None,
     prompt: str = "",
     template: str = DEFAULT_TEMPLATE,
+    mode: str = WorkshopMode.IN_PERSON,
+    extra_methods: Sequence[str] | None = None,
 ) -> Workshop:
     """Create a draft workshop with a fresh join code and the agenda of a template
     (`prompt`, if given, replaces the first activity's)."""
     if not can_manage_challenge(user, challenge):
         raise Forbidden()
+    facts = _workshop_facts(title, place, mode, extra_methods)
     for _attempt in range(JOIN_CODE_ATTEMPTS):
         try:
             with transaction.atomic():
                 workshop = Workshop.objects.create(
                     challenge=challenge,
-                    title=title,
-                    place=place,
                     starts_at=starts_at,
                     join_code=new_join_code(),
+                    **facts,
                 )
                 workshop.facilitators.add(user)
                 agenda = activities_from_template(workshop, template)
@@ -111,6 +134,34 @@ def workshop_create(
         except IntegrityError:
             continue  # join code taken by another open workshop: draw again
     raise RuntimeError("could not draw a free join code")
+
+
+def workshop_update(
+    *,
+    user: AbstractBaseUser,
+    workshop_id: int,
+    title: str,
+    place: str = "",
+    starts_at: Any = None,
+    mode: str = WorkshopMode.IN_PERSON,
+    extra_methods: Sequence[str] | None = None,
+) -> Workshop:
+    """Change a workshop's facts (title, place, date, format, methods), in any state:
+    they describe what happened and may be corrected after it closed. Evidence already
+    attached keeps the facts it was snapshotted with. Those who may see its challenge
+    but not run it get Forbidden; others NotFound."""
+    facts = _workshop_facts(title, place, mode, extra_methods)
+    with transaction.atomic():
+        workshop = lock_workshop(workshop_id)
+        if not can_facilitate(user, workshop):
+            if can_view_challenge(user, workshop.challenge):
+                raise Forbidden()
+            raise NotFound()
+        for name, value in {**facts, "starts_at": starts_at}.items():
+            setattr(workshop, name, value)
+        workshop.save(update_fields=[*facts, "starts_at"])
+        publish_workshop(workshop)
+    return workshop
 
 
 def _facilitated(user: AbstractBaseUser, workshop_id: int) -> Workshop:

@@ -1,11 +1,31 @@
 """Forms for the facilitator's and project lead's pages, rendered with the DSFR."""
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from ateliers.agenda_templates import DEFAULT_TEMPLATE, MAX_COLUMNS, TEMPLATES
-from ateliers.models import MAX_NOTES_LIMIT, MAX_VOTES_PER_PERSON, Challenge, Identity, VoteTarget
+from ateliers.dossier import (
+    LIST_FIELDS,
+    NO_PRIOR_ACTIONS,
+    BudgetLineInput,
+    Section,
+    has_no_prior_actions,
+)
+from ateliers.models import (
+    MAX_NOTES_LIMIT,
+    MAX_VOTES_PER_PERSON,
+    Challenge,
+    Identity,
+    Method,
+    VoteTarget,
+    Workshop,
+    WorkshopMode,
+)
 
 
 class DsfrForm(DsfrBaseForm):
@@ -26,68 +46,236 @@ class DsfrModelForm(DsfrForm, forms.ModelForm):
 
 
 class ChallengeForm(DsfrModelForm):
+    """Creating a challenge: its title and maturity; the dossier's sections come after,
+    each on its own page (ateliers.dossier.SECTIONS)."""
+
     class Meta:
         model = Challenge
-        fields = [
-            "title",
-            "problem",
-            "solutions",
-            "context",
-            "priority_reform",
-            "impact_for_agents",
-            "impact_for_users",
-            "carrying_structure",
-            "team",
-            "innovation_skills",
-            "reinforcement_needed",
-            "partner_organisations",
-            "territories",
-            "prior_actions",
-            "lessons_learned",
-            "budget_total",
-            "self_financing",
-            "signatory_name",
-            "signatory_level",
-            "maturity",
-        ]
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 3})
-            for name in (
-                "problem",
-                "solutions",
-                "context",
-                "impact_for_agents",
-                "impact_for_users",
-                "team",
-                "innovation_skills",
-                "reinforcement_needed",
-                "partner_organisations",
-                "territories",
-                "prior_actions",
-                "lessons_learned",
-            )
-        }
+        fields = ["title", "maturity"]
+
+
+def _textareas(fields: tuple[str, ...]) -> dict[str, forms.Widget]:
+    """A textarea for every long text field of the dossier (TextField in the model)."""
+    return {
+        name: forms.Textarea(attrs={"rows": 4})
+        for name in fields
+        if Challenge._meta.get_field(name).get_internal_type() == "TextField"
+    }
+
+
+ONE_PER_LINE = _("Une par ligne.")
+
+
+def section_form_class(section: Section) -> type[DsfrModelForm]:
+    """The form of one section of the dossier: its fields, as the model describes them.
+    Never saved: the view hands its cleaned data to ateliers.dossier.challenge_update."""
+    if section.key == "actions-menees":
+        return PriorActionsForm
+    help_texts = {name: ONE_PER_LINE for name in section.fields if name in LIST_FIELDS}
+    return forms.modelform_factory(
+        Challenge,
+        form=DsfrModelForm,
+        fields=list(section.fields),
+        widgets=_textareas(section.fields),
+        help_texts=help_texts,
+    )
+
+
+class PriorActionsForm(DsfrModelForm):
+    """Prior actions and lessons learned, or an explicit "none" (the call asks for them
+    only "le cas échéant"): then ateliers.dossier.NO_PRIOR_ACTIONS is stored."""
+
+    no_prior_actions = forms.BooleanField(
+        label=_("Aucune action n'a été menée avant ce défi"),
+        required=False,
+        help_text=_("Cochez cette case plutôt que de laisser les champs vides."),
+    )
+
+    class Meta:
+        model = Challenge
+        fields = ["prior_actions", "lessons_learned"]
+        widgets = _textareas(("prior_actions", "lessons_learned"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and has_no_prior_actions(self.instance) and not self.is_bound:
+            self.initial["no_prior_actions"] = True
+            self.initial["prior_actions"] = ""
+        self.order_fields(["no_prior_actions", "prior_actions", "lessons_learned"])
 
     def clean(self) -> dict:
         data = super().clean()
-        total, own = data.get("budget_total"), data.get("self_financing")
-        if total is not None and own is not None and own > total:
+        if data.get("no_prior_actions"):
+            typed = [
+                name for name in ("prior_actions", "lessons_learned") if data.get(name, "").strip()
+            ]
+            if typed:
+                self.add_error(
+                    "no_prior_actions",
+                    _(
+                        "Vous avez coché « aucune action » mais décrit des actions : "
+                        "décochez la case ou videz les champs."
+                    ),
+                )
+            else:
+                data["prior_actions"] = NO_PRIOR_ACTIONS
+                data["lessons_learned"] = ""
+        return data
+
+
+class EurosField(forms.DecimalField):
+    """An amount in euros as people type it in French: "1 500,50" (spaces, also
+    non-breaking, between thousands; a comma or a dot before the cents)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(min_value=0, max_digits=12, decimal_places=2, localize=True, **kwargs)
+
+    def to_python(self, value: object) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        text = "".join(str(value).split()).replace(",", ".")  # split() drops nbsp too
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class BudgetLineForm(DsfrForm):
+    """One line of the provisional budget, as a row of the budget table."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    label = forms.CharField(label=_("Poste de dépense"), max_length=200)
+    amount = EurosField(label=_("Montant (€)"))
+    self_financed = EurosField(label=_("Dont autofinancement (€)"), required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        amount, own = data.get("amount"), data.get("self_financed")
+        if own is None:
+            data["self_financed"] = Decimal(0)
+        elif amount is not None and own > amount:
             self.add_error(
-                "self_financing", _("La part d'autofinancement dépasse le budget total.")
+                "self_financed",
+                _(
+                    "L'autofinancement (%(own)s €) ne peut pas dépasser le montant de la "
+                    "ligne (%(amount)s €)."
+                )
+                % {"own": floatformat(own, "2g"), "amount": floatformat(amount, "2g")},
             )
         return data
 
 
-class WorkshopForm(DsfrForm):
+class BaseBudgetLineFormSet(forms.BaseFormSet):
+    def lines(self) -> list[BudgetLineInput]:
+        """The lines to keep, in the order asked (ORDER), blank new rows left out."""
+        return [
+            BudgetLineInput(
+                id=form.cleaned_data.get("id"),
+                label=form.cleaned_data["label"],
+                amount=form.cleaned_data["amount"],
+                self_financed=form.cleaned_data["self_financed"],
+            )
+            for form in self.ordered_forms
+            if form.has_changed() or form.cleaned_data.get("id")
+        ]
+
+
+BudgetLineFormSet = forms.formset_factory(
+    BudgetLineForm,
+    formset=BaseBudgetLineFormSet,
+    extra=2,
+    can_delete=True,
+    can_order=True,
+    max_num=100,
+    validate_max=True,
+)
+
+
+def budget_formset(data: dict | None, challenge: Challenge) -> BaseBudgetLineFormSet:
+    """The budget table of `challenge`, its existing lines first, then two blank rows."""
+    initial = [
+        {
+            "id": line.pk,
+            "label": line.label,
+            "amount": line.amount,
+            "self_financed": line.self_financed,
+            "ORDER": n,
+        }
+        for n, line in enumerate(challenge.budget_lines.all(), start=1)
+    ]
+    formset = BudgetLineFormSet(data, initial=initial, prefix="lignes")
+    for form in formset:
+        form.fields["ORDER"].label = _("Ordre")
+        form.fields["ORDER"].widget.attrs.update({"class": "fr-input", "min": 1})
+        form.fields["DELETE"].label = _("Supprimer")
+    return formset
+
+
+class BudgetCommentForm(DsfrModelForm):
+    class Meta:
+        model = Challenge
+        fields = ["budget_comment"]
+        widgets = _textareas(("budget_comment",))
+
+
+# Methods a workshop's activities already imply (ateliers.evidence derives them):
+# offering them here too would only let people tag them twice.
+DERIVED_METHODS = frozenset({Method.IDEATION, Method.DOT_VOTING, Method.RATING})
+EXTRA_METHOD_CHOICES = [(m.value, m.label) for m in Method if m not in DERIVED_METHODS]
+
+
+class WorkshopFactsForm(DsfrForm):
+    """What a workshop is, where and when, and how: the facts its evidence quotes."""
+
     title = forms.CharField(label=_("Titre de l'atelier"), max_length=200)
     place = forms.CharField(
-        label=_("Lieu"), max_length=200, required=False, help_text=_("Ou « en ligne »")
+        label=_("Lieu"),
+        max_length=200,
+        required=False,
+        help_text=_("Ex. salle du conseil, préfecture de Nevers ; ou l'outil de visioconférence"),
     )
     starts_at = forms.DateTimeField(
         label=_("Date et heure"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+    mode = forms.ChoiceField(
+        label=_("Format"),
+        choices=WorkshopMode.choices,
+        initial=WorkshopMode.IN_PERSON,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("En présentiel si rien n'est choisi."),
+    )
+    extra_methods = forms.MultipleChoiceField(
+        label=_("Autres méthodes employées"),
+        choices=EXTRA_METHOD_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Les méthodes des activités du déroulé (idéation, vote par points, matrice) "
+            "sont comptées d'office."
+        ),
+    )
+
+    def clean_mode(self) -> str:
+        return self.cleaned_data.get("mode") or WorkshopMode.IN_PERSON
+
+    @classmethod
+    def initial_for(cls, workshop: Workshop) -> dict:
+        return {
+            "title": workshop.title,
+            "place": workshop.place,
+            "starts_at": workshop.starts_at,
+            "mode": workshop.mode,
+            "extra_methods": list(workshop.extra_methods),
+        }
+
+
+class WorkshopForm(WorkshopFactsForm):
+    """Creating a workshop: its facts, and the agenda it starts from."""
+
     template = forms.ChoiceField(
         label=_("Déroulé de départ"),
         choices=[(key, f"{t.label} — {t.description}") for key, t in TEMPLATES.items()],

@@ -52,12 +52,11 @@ class Challenge(models.Model):
     # Actions préalablement menées
     prior_actions = models.TextField(_("actions préalablement menées"), blank=True)
     lessons_learned = models.TextField(_("retour d'expérience"), blank=True)
-    # Budget prévisionnel
-    budget_total = models.DecimalField(
-        _("budget prévisionnel total (€)"), max_digits=12, decimal_places=2, null=True, blank=True
-    )
-    self_financing = models.DecimalField(
-        _("part d'autofinancement (€)"), max_digits=12, decimal_places=2, null=True, blank=True
+    # Budget prévisionnel: its lines are BudgetLine rows (total and self-financing summed).
+    budget_comment = models.TextField(
+        _("précisions sur le budget"),
+        blank=True,
+        help_text=_("Autres financements sollicités, hypothèses de calcul…"),
     )
     # Acte de candidature
     signatory_name = models.CharField(_("signataire"), max_length=200, blank=True)
@@ -77,23 +76,73 @@ class Challenge(models.Model):
     class Meta:
         verbose_name = _("défi")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BudgetLine(models.Model):
+    """One line of the provisional budget: a cost, and how much of it the carrying
+    structure pays itself (the rest is what the challenge asks the call for)."""
+
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("défi")
+    )
+    label = models.CharField(_("poste de dépense"), max_length=200)
+    amount = models.DecimalField(
+        _("montant (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    self_financed = models.DecimalField(
+        _("dont autofinancement (€)"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ligne de budget")
+        ordering = ["challenge", "position", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(self_financing__isnull=True)
-                | Q(budget_total__isnull=True)
-                | Q(self_financing__lte=models.F("budget_total")),
-                name="challenge_self_financing_within_budget",
+                condition=Q(amount__gte=0)
+                & Q(self_financed__gte=0)
+                & Q(self_financed__lte=models.F("amount")),
+                name="budget_line_self_financing_within_amount",
             )
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.label
 
 
 class WorkshopState(models.TextChoices):
     DRAFT = "draft", _("En préparation")
     LIVE = "live", _("En cours")
     CLOSED = "closed", _("Clôturé")
+
+
+class WorkshopMode(models.TextChoices):
+    IN_PERSON = "presentiel", _("En présentiel")
+    ONLINE = "en_ligne", _("En ligne")
+    HYBRID = "hybride", _("Hybride")
+
+
+class Method(models.TextChoices):
+    """Co-construction methods a workshop used. Those of its activities (ideation, dot
+    voting, rating, journey map) are derived; the others are tagged by hand."""
+
+    IDEATION = "ideation", _("Idéation")
+    DOT_VOTING = "vote", _("Vote par points")
+    RATING = "matrice", _("Matrice impact × faisabilité")
+    JOURNEY_MAP = "parcours", _("Cartographie du parcours usager")
+    INTERVIEWS = "entretiens", _("Entretiens")
+    IMMERSION = "immersion", _("Immersion, observation")
+    PROTOTYPING = "prototypage", _("Prototypage")
+    USER_TESTING = "tests", _("Tests avec des usagers")
+    PERSONAS = "personas", _("Personas")
+    OTHER = "autre", _("Autre méthode")
 
 
 class Workshop(models.Model):
@@ -131,6 +180,15 @@ class Workshop(models.Model):
     facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="facilitated_workshops", blank=True
     )
+    mode = models.CharField(
+        _("format"), max_length=12, choices=WorkshopMode.choices, default=WorkshopMode.IN_PERSON
+    )
+    # Methods beyond those its activities imply (ateliers.evidence.methods_of).
+    extra_methods = models.JSONField(_("autres méthodes"), default=list, blank=True)
+    # "What became of your contributions": a public page at an unguessable address,
+    # off until the project lead switches it on (the token is drawn then).
+    public_results = models.BooleanField(_("page publique des résultats"), default=False)
+    public_token = models.CharField(max_length=32, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -280,3 +338,100 @@ class Activity(models.Model):
     def results_hidden(self) -> bool:
         """A vote's tallies are shown to no one but facilitators until revealed."""
         return self.is_voting and self.is_hidden_from_phones
+
+
+class DecisionStatus(models.TextChoices):
+    KEPT = "retenu", _("Retenu")
+    EXPLORE = "a_explorer", _("À explorer")
+    SET_ASIDE = "ecarte", _("Écarté")
+
+
+class Decision(models.Model):
+    """What the project team decided about one output of a workshop (a note, a cluster
+    or a voted item), and where it went in the project: the end of the trace from a
+    participant's note to the dossier."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="decisions")
+    contribution = models.OneToOneField(
+        "participation.Contribution",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="decision",
+    )
+    cluster = models.OneToOneField(
+        "participation.Cluster",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="decision",
+    )
+    vote_item = models.OneToOneField(
+        "participation.VoteItem",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="decision",
+    )
+    status = models.CharField(_("décision"), max_length=12, choices=DecisionStatus.choices)
+    reason = models.TextField(_("motif"), blank=True)
+    destination = models.TextField(
+        _("suite donnée dans le projet"),
+        blank=True,
+        help_text=_("Ex. intégré au prototype v2, confié au groupe de travail accueil"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("décision")
+        ordering = ["workshop", "decided_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contribution__isnull=False, cluster=None, vote_item=None)
+                | Q(contribution=None, cluster__isnull=False, vote_item=None)
+                | Q(contribution=None, cluster=None, vote_item__isnull=False),
+                name="decision_on_exactly_one_output",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ecarte") | ~Q(reason=""),
+                name="decision_set_aside_has_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_status_display()
+
+
+class Evidence(models.Model):
+    """A dated, immutable snapshot of a workshop's results attached to its challenge.
+
+    `document` is the canonical JSON text (the exact bytes served as the JSON export);
+    `digest` is its SHA-256. The CSV and PDF made from it at attach time are kept as
+    bytes with their own digests, so every file downloaded later is the one attached.
+    Rows are never updated (a trigger refuses it on PostgreSQL).
+    """
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="evidence")
+    workshop = models.ForeignKey(Workshop, on_delete=models.PROTECT, related_name="evidence")
+    title = models.CharField(_("intitulé"), max_length=200)
+    attached_at = models.DateTimeField()
+    attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    document = models.TextField()
+    digest = models.CharField(max_length=64, unique=True)
+    csv = models.BinaryField()
+    csv_digest = models.CharField(max_length=64)
+    pdf = models.BinaryField()
+    pdf_digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("preuve de co-construction")
+        verbose_name_plural = _("preuves de co-construction")
+        ordering = ["challenge", "attached_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -7,18 +7,29 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ateliers import actions, agenda
+from ateliers import actions, agenda, dossier
 from ateliers.errors import DomainError
-from ateliers.forms import ActivityForm, ChallengeForm, VoteActivityForm, WorkshopForm
+from ateliers.forms import (
+    ActivityForm,
+    ChallengeForm,
+    VoteActivityForm,
+    WorkshopFactsForm,
+    WorkshopForm,
+)
 from ateliers.join_codes import display_join_code
-from ateliers.models import VOTING_KINDS, Activity, ActivityKind, Challenge, Workshop
-from ateliers.permissions import can_facilitate, can_manage_challenge
+from ateliers.models import VOTING_KINDS, Activity, ActivityKind, Challenge, Method, Workshop
+from ateliers.permissions import (
+    can_facilitate,
+    can_manage_challenge,
+    can_view_challenge,
+    facilitated_workshops,
+    viewable_challenges,
+)
 from ateliers.qr import join_url, qr_svg
 from participation.forms import JoinCodeForm
 
@@ -29,19 +40,22 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The challenges one leads or facilitates a workshop of (the latter read only), and
+    the workshops one runs."""
     user = request.user
-    challenges = (
-        Challenge.objects.all() if user.is_superuser else Challenge.objects.filter(leads=user)
+    led = set(
+        Challenge.objects.filter(leads=user).values_list("pk", flat=True)
+        if not user.is_superuser
+        else Challenge.objects.values_list("pk", flat=True)
     )
-    workshops = (
-        Workshop.objects.filter(Q(facilitators=user) | Q(challenge__leads=user))
-        .select_related("challenge")
-        .distinct()
-    )
-    if user.is_superuser:
-        workshops = Workshop.objects.select_related("challenge")
+    challenges = [
+        (challenge, challenge.pk in led)
+        for challenge in viewable_challenges(user).order_by("-created_at")
+    ]
     return render(
-        request, "ateliers/dashboard.html", {"challenges": challenges, "workshops": workshops}
+        request,
+        "ateliers/dashboard.html",
+        {"challenges": challenges, "workshops": facilitated_workshops(user)},
     )
 
 
@@ -51,32 +65,53 @@ def challenge_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         challenge = actions.challenge_create(user=request.user, **data)
-        messages.success(request, _("Le défi a été créé."))
+        messages.success(
+            request, _("Le défi a été créé. Complétez son dossier section par section.")
+        )
         return redirect("challenge_detail", pk=challenge.pk)
     return render(request, "ateliers/challenge_form.html", {"form": form})
 
 
 def _challenge_for(request: HttpRequest, pk: int) -> Challenge:
+    """A challenge its lead manages: 403 for those who may only read it, 404 for others."""
     challenge = get_object_or_404(Challenge, pk=pk)
     if not can_manage_challenge(request.user, challenge):
-        raise PermissionDenied
+        if can_view_challenge(request.user, challenge):
+            raise PermissionDenied
+        raise Http404
     return challenge
 
 
 def _workshop_for(request: HttpRequest, pk: int) -> Workshop:
+    """A workshop one runs: 403 for those who see its challenge but do not run it (a
+    facilitator of another of its workshops), 404 for everyone else."""
     workshop = get_object_or_404(Workshop.objects.select_related("challenge"), pk=pk)
     if not can_facilitate(request.user, workshop):
-        raise PermissionDenied
+        if can_view_challenge(request.user, workshop.challenge):
+            raise PermissionDenied
+        raise Http404
     return workshop
 
 
 @login_required
 def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    challenge = _challenge_for(request, pk)
+    """The challenge's hub: its dossier's completeness and its workshops. Read only for
+    facilitators of one of its workshops; 404 for everyone else."""
+    challenge = get_object_or_404(Challenge, pk=pk)
+    if not can_view_challenge(request.user, challenge):
+        raise Http404
+    run = set(facilitated_workshops(request.user).values_list("pk", flat=True))
+    missing = dossier.missing_items(challenge)
     return render(
         request,
         "ateliers/challenge_detail.html",
-        {"challenge": challenge, "workshops": challenge.workshops.all()},
+        {
+            "challenge": challenge,
+            "can_edit": can_manage_challenge(request.user, challenge),
+            "workshops": [(w, w.pk in run) for w in challenge.workshops.order_by("created_at")],
+            "blocking": [item for item in missing if item.blocking],
+            "section_count": len(dossier.SECTIONS),
+        },
     )
 
 
@@ -85,12 +120,36 @@ def workshop_create(request: HttpRequest, pk: int) -> HttpResponse:
     challenge = _challenge_for(request, pk)
     form = WorkshopForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        workshop = actions.workshop_create(
-            user=request.user, challenge=challenge, **form.cleaned_data
-        )
-        messages.success(request, _("L'atelier a été créé."))
-        return redirect("workshop_detail", pk=workshop.pk)
+        try:
+            workshop = actions.workshop_create(
+                user=request.user, challenge=challenge, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("L'atelier a été créé."))
+            return redirect("workshop_detail", pk=workshop.pk)
     return render(request, "ateliers/workshop_form.html", {"form": form, "challenge": challenge})
+
+
+@login_required
+def workshop_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a workshop's facts: title, place, date, format, methods used."""
+    workshop = _workshop_for(request, pk)
+    form = WorkshopFactsForm(request.POST or None, initial=WorkshopFactsForm.initial_for(workshop))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.workshop_update(user=request.user, workshop_id=workshop.pk, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("L'atelier a été modifié."))
+            return redirect("workshop_detail", pk=workshop.pk)
+    return render(
+        request,
+        "ateliers/workshop_form.html",
+        {"form": form, "challenge": workshop.challenge, "workshop": workshop},
+    )
 
 
 @login_required
@@ -101,6 +160,9 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "ateliers/workshop_detail.html",
         {
             "workshop": workshop,
+            "extra_methods": [
+                dict(Method.choices).get(value, value) for value in workshop.extra_methods
+            ],
             "activities": workshop.activities.all(),
             "join_url": join_url(request, workshop.join_code),
             "code": display_join_code(workshop.join_code),

@@ -2,10 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from ateliers import views as ateliers_views
-from ateliers.api import WorkshopSnapshotView
 from config.health import health
 from participation import views as participation_views
 
@@ -68,7 +67,10 @@ urlpatterns = [
     path("rejoindre/", participation_views.join, name="join"),
     path("rejoindre/<str:code>/", participation_views.join_workshop, name="join_workshop"),
     path("participer/<int:workshop_id>/", participation_views.participate, name="participate"),
-    path("api/v1/ateliers/<int:pk>/", WorkshopSnapshotView.as_view(), name="api_workshop"),
+    path("", include("ateliers.dossier_urls")),
+    path("", include("ateliers.results_urls")),
+    path("", include("ateliers.evidence_urls")),
+    path("api/v1/", include("ateliers.api_urls")),
     path("sante/", health, name="health"),
     path("admin/", admin.site.urls),
 ]

@@ -73,6 +73,9 @@ install_missing_packages() {
 		missing+=(chromium)
 	fi
 	is_installed fonts-dejavu-core || missing+=(fonts-dejavu-core)
+	# PDF exports (WeasyPrint) lay text out with Pango; see scripts/system-libs.sh.
+	is_installed libpango-1.0-0 || missing+=(libpango-1.0-0)
+	is_installed libpangoft2-1.0-0 || missing+=(libpangoft2-1.0-0)
 	command -v node >/dev/null || missing+=(nodejs) # unit tests of the browser client
 
 	if ((${#missing[@]} == 0)); then

@@ -28,7 +28,9 @@ def test_a_facilitator_gets_the_same_snapshot_as_the_websocket(client, facilitat
 
 def test_anonymous_and_strangers_cannot_tell_a_workshop_exists(client, live_workshop):
     url = reverse("api_workshop", kwargs={"pk": live_workshop.pk})
-    assert client.get(url).status_code == 403  # not authenticated at all
+    anonymous = client.get(url)  # not authenticated at all: told to bring a token
+    assert anonymous.status_code == 401
+    assert anonymous["WWW-Authenticate"] == "Token"
     client.force_login(UserFactory())
     response = client.get(url)
     missing = client.get(reverse("api_workshop", kwargs={"pk": live_workshop.pk + 1000}))

@@ -1,0 +1,810 @@
+"""The evidence figures: what a workshop produced and who took part, computed from the
+rows (participants, notes, clusters, vote items, votes, ratings, decisions), never from
+running counters, so a figure can always be checked against what is stored.
+
+`results_document(workshop)` is the results of one workshop as JSON-ready data, shaped
+by `ateliers.evidence_serializers`: the evidence snapshot (ateliers.attach), the exports
+and the REST API all use it. `challenge_evidence(challenge)` adds up a challenge's
+workshops. Neither ever carries a participant's name or pseudonym: people appear only as
+profiles, organisations and territories, counted under the small-group rule
+(participation.disclosure). Definitions are in docs/decisions.md ("Evidence figures").
+
+Each concern is one query over the whole workshop (or challenge), whatever its size.
+"""
+
+import json
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from statistics import fmean, pstdev
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils import timezone, translation
+
+from ateliers.models import (
+    Activity,
+    ActivityKind,
+    Challenge,
+    Decision,
+    DecisionStatus,
+    Method,
+    Workshop,
+    WorkshopMode,
+)
+from participation.disclosure import SMALL_GROUP, protect_counts
+from participation.models import (
+    Cluster,
+    Contribution,
+    ContributionStatus,
+    Participant,
+    Profile,
+    Rating,
+    Reaction,
+    Vote,
+    VoteItem,
+)
+
+SCHEMA = "cocon.results/1"
+CHALLENGE_SCHEMA = "cocon.challenge-evidence/1"
+# How many pain points the priority list keeps (the most voted first).
+PRIORITY_PAIN_POINTS = 10
+
+METHOD_OF_KIND = {
+    ActivityKind.IDEATION: Method.IDEATION,
+    ActivityKind.VOTE: Method.DOT_VOTING,
+    ActivityKind.RATING: Method.RATING,
+}
+
+
+# Small helpers ---------------------------------------------------------------------------
+
+
+def _iso(value: datetime | None) -> str | None:
+    """ISO 8601 in the deployment's time zone (Europe/Paris): what people read."""
+    return timezone.localtime(value).isoformat() if value is not None else None
+
+
+def rank(figures: list[dict[str, Any]], key: str = "points") -> None:
+    """Competition ranking on an already sorted list: equal points, equal rank (1, 1, 3)."""
+    for index, figure in enumerate(figures):
+        same = index and figures[index - 1][key] == figure[key]
+        figure["rank"] = figures[index - 1]["rank"] if same else index + 1
+
+
+def duration_minutes(workshop: Workshop) -> int | None:
+    """From opening to closing, to the nearest minute; None until it has closed."""
+    if workshop.opened_at is None or workshop.closed_at is None:
+        return None
+    return round((workshop.closed_at - workshop.opened_at).total_seconds() / 60)
+
+
+def group_key(name: str) -> str:
+    """Organisations and territories typed by people: "Mairie de Lille " and "mairie de
+    lille" are one group."""
+    return " ".join(name.split()).casefold()
+
+
+def _folded(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(plain.split()).casefold()
+
+
+def is_pain_point_label(text: str) -> bool:
+    """ "Irritant", "Irritants", "irritants du quotidien"… (accents and case ignored)."""
+    return _folded(text).startswith("irritant")
+
+
+def _profile_label(code: str) -> str:
+    return str(Profile(code).label) if code in Profile.values else code
+
+
+def profile_mix(counts: dict[str, int]) -> list[dict[str, Any]]:
+    """People by profile, protected, in the order of the profile list; profiles with no
+    one left out (an empty group identifies nobody)."""
+    shown = protect_counts({p: counts.get(p, 0) for p in Profile.values})
+    return [
+        {"profile": p, "label": _profile_label(p), "count": shown[p]}
+        for p in Profile.values
+        if counts.get(p, 0)
+    ]
+
+
+def methods_out(codes: set[str]) -> list[dict[str, str]]:
+    return [{"code": m.value, "label": str(m.label)} for m in Method if m.value in codes]
+
+
+def workshop_methods(workshop: Workshop, used_kinds: set[str]) -> set[str]:
+    """Methods of the activities that produced something, and those tagged by hand."""
+    codes = {METHOD_OF_KIND[k].value for k in used_kinds if k in METHOD_OF_KIND}
+    return codes | {m for m in (workshop.extra_methods or []) if m in Method.values}
+
+
+def used_kinds(workshop_ids: list[int]) -> dict[int, set[str]]:
+    """Activity kinds that produced at least one note, vote or rating, per workshop (an
+    agenda step nobody used is not a method the workshop used)."""
+    rows = (
+        Activity.objects.filter(workshop_id__in=workshop_ids)
+        .filter(
+            Exists(Contribution.objects.filter(activity=OuterRef("pk")))
+            | Exists(Vote.objects.filter(activity=OuterRef("pk")))
+            | Exists(Rating.objects.filter(activity=OuterRef("pk")))
+        )
+        .values_list("workshop_id", "kind")
+        .distinct()
+    )
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for workshop_id, kind in rows:
+        kinds[workshop_id].add(kind)
+    return kinds
+
+
+# Participation ---------------------------------------------------------------------------
+
+
+@dataclass
+class NamedGroups:
+    """People per organisation (or territory), grouped by `group_key`; the spelling shown
+    is the one most people typed."""
+
+    people: Counter = field(default_factory=Counter)  # key -> people ("" = not given)
+    spellings: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+    def add(self, name: str, n: int = 1) -> None:
+        key = group_key(name)
+        self.people[key] += n
+        if key:
+            self.spellings[key][" ".join(name.split())] += n
+
+    def merge(self, other: "NamedGroups") -> None:
+        self.people.update(other.people)
+        for key, spellings in other.spellings.items():
+            self.spellings[key].update(spellings)
+
+    def name(self, key: str) -> str:
+        return min(self.spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+    def out(self) -> dict[str, Any]:
+        shown = protect_counts({k: n for k, n in self.people.items() if n})
+        named = sorted((k for k in shown if k), key=lambda k: (k, self.name(k)))
+        return {
+            "count": len(named),
+            "items": [{"name": self.name(k), "people": shown[k]} for k in named],
+            "not_given": shown.get("", 0),
+        }
+
+
+@dataclass
+class ParticipationRows:
+    """Raw counts of one workshop's participants (or of several, added up): protected
+    only when shown (`out`), so totals add rows, not protected figures."""
+
+    joined: Counter = field(default_factory=Counter)  # profile -> people who joined
+    active: Counter = field(default_factory=Counter)  # profile -> people who took part
+    organisations: NamedGroups = field(default_factory=NamedGroups)
+    territories: NamedGroups = field(default_factory=NamedGroups)
+
+    def merge(self, other: "ParticipationRows") -> None:
+        self.joined.update(other.joined)
+        self.active.update(other.active)
+        self.organisations.merge(other.organisations)
+        self.territories.merge(other.territories)
+
+    def out(self) -> dict[str, Any]:
+        joined = protect_counts({p: self.joined.get(p, 0) for p in Profile.values})
+        active = protect_counts({p: self.active.get(p, 0) for p in Profile.values})
+        agents = self.joined.get(Profile.AGENT, 0) > 0
+        users = self.joined.get(Profile.USER, 0) > 0
+        return {
+            "joined": sum(self.joined.values()),
+            "active": sum(self.active.values()),
+            "by_profile": [
+                {
+                    "profile": p,
+                    "label": _profile_label(p),
+                    "joined": joined[p],
+                    "active": active[p],
+                }
+                for p in Profile.values
+            ],
+            "organisations": self.organisations.out(),
+            "territories": self.territories.out(),
+            "agents_present": agents,
+            "users_present": users,
+            "both_present": agents and users,
+        }
+
+
+def active_participants(workshop_ids: list[int]) -> set[int]:
+    """Participants who wrote a note (even one hidden later), gave a +1, voted or rated:
+    one query (a union), whatever the workshop's size."""
+    notes = Contribution.objects.filter(
+        activity__workshop_id__in=workshop_ids, participant__isnull=False
+    ).values_list("participant_id")
+    reactions = Reaction.objects.filter(
+        contribution__activity__workshop_id__in=workshop_ids
+    ).values_list("participant_id")
+    votes = Vote.objects.filter(activity__workshop_id__in=workshop_ids).values_list(
+        "participant_id"
+    )
+    ratings = Rating.objects.filter(activity__workshop_id__in=workshop_ids).values_list(
+        "participant_id"
+    )
+    return {pk for (pk,) in notes.union(reactions, votes, ratings)}
+
+
+def participation_rows(workshop_ids: list[int]) -> dict[int, ParticipationRows]:
+    """Per workshop: everyone who joined (a Participant row), and who among them took
+    part (`active_participants`)."""
+    active = active_participants(workshop_ids)
+    rows: dict[int, ParticipationRows] = defaultdict(ParticipationRows)
+    for pk, workshop_id, profile, organisation, territory in Participant.objects.filter(
+        workshop_id__in=workshop_ids
+    ).values_list("pk", "workshop_id", "profile", "organisation", "territory"):
+        figures = rows[workshop_id]
+        figures.joined[profile] += 1
+        if pk in active:
+            figures.active[profile] += 1
+        figures.organisations.add(organisation)
+        figures.territories.add(territory)
+    return rows
+
+
+# Workshop facts --------------------------------------------------------------------------
+
+
+def workshop_facts(workshop: Workshop, methods: set[str]) -> dict[str, Any]:
+    return {
+        "id": workshop.pk,
+        "title": workshop.title,
+        "challenge": {"id": workshop.challenge_id, "title": workshop.challenge.title},
+        "state": workshop.state,
+        "starts_at": _iso(workshop.starts_at),
+        "opened_at": _iso(workshop.opened_at),
+        "closed_at": _iso(workshop.closed_at),
+        "place": workshop.place,
+        "mode": workshop.mode,
+        "mode_label": str(WorkshopMode(workshop.mode).label)
+        if workshop.mode in WorkshopMode.values
+        else workshop.mode,
+        "duration_minutes": duration_minutes(workshop),
+        "methods": methods_out(methods),
+    }
+
+
+# Outputs ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Note:
+    pk: int
+    activity_id: int
+    participant_id: int | None
+    profile: str | None
+    body: str
+    column: str
+    cluster_id: int | None
+    visible: bool
+    reactions: int
+
+
+@dataclass
+class Item:
+    pk: int
+    activity_id: int
+    label: str
+    position: int
+    contribution_id: int | None
+    cluster_id: int | None
+    withdrawn: bool  # its note was hidden: out of the vote
+
+
+class Outputs:
+    """Every row of a workshop's outputs, read once, and the figures made from them."""
+
+    def __init__(self, workshop: Workshop, joined: Counter) -> None:
+        self.workshop = workshop
+        # A note's author profile is shown only for profiles of at least SMALL_GROUP
+        # people in the workshop: otherwise the profile would point at the person.
+        self.shown_profiles = {p for p, n in joined.items() if n >= SMALL_GROUP}
+        self.activities = list(workshop.activities.order_by("position"))
+        self.by_id = {a.pk: a for a in self.activities}
+        self.notes = {
+            row[0]: Note(*row[:7], row[7] == ContributionStatus.VISIBLE, row[8])
+            for row in Contribution.objects.filter(activity__workshop=workshop)
+            .order_by("created_at", "pk")
+            .values_list(
+                "pk",
+                "activity_id",
+                "participant_id",
+                "participant__profile",
+                "body",
+                "column",
+                "cluster_id",
+                "status",
+                "reaction_count",
+            )
+        }
+        self.clusters = {
+            c.pk: c
+            for c in Cluster.objects.filter(activity__workshop=workshop).order_by(
+                "activity_id", "position", "pk"
+            )
+        }
+        self.items = {
+            row[0]: Item(*row[:6], row[6] == ContributionStatus.HIDDEN)
+            for row in VoteItem.objects.filter(activity__workshop=workshop)
+            .order_by("activity_id", "position", "pk")
+            .values_list(
+                "pk",
+                "activity_id",
+                "label",
+                "position",
+                "contribution_id",
+                "cluster_id",
+                "contribution__status",
+            )
+        }
+        # (item, participant) -> points, with the voter's profile.
+        self.dots: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+        for item_id, participant_id, profile, n in (
+            Vote.objects.filter(activity__workshop=workshop)
+            .values_list("item_id", "participant_id", "participant__profile")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            self.dots[item_id].append((participant_id, profile, n))
+        self.ratings: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        for item_id, participant_id, x, y in Rating.objects.filter(
+            activity__workshop=workshop
+        ).values_list("item_id", "participant_id", "x", "y"):
+            self.ratings[item_id].append((participant_id, x, y))
+        self.ranked: dict[int, dict[str, Any]] = {}  # item id -> its ranked figures
+
+    # Boards ---------------------------------------------------------------------------
+
+    def column_label(self, note: Note) -> str | None:
+        activity = self.by_id[note.activity_id]
+        return next((c["label"] for c in activity.columns if c["key"] == note.column), None)
+
+    def _author_mix(self, notes: list[Note]) -> list[dict[str, Any]]:
+        authors = {n.participant_id: n.profile for n in notes if n.participant_id is not None}
+        return profile_mix(Counter(authors.values()))
+
+    def note_out(self, note: Note) -> dict[str, Any]:
+        cluster = self.clusters.get(note.cluster_id) if note.cluster_id else None
+        profile = note.profile if note.profile in self.shown_profiles else None
+        return {
+            "id": note.pk,
+            "text": note.body,
+            "column": self.column_label(note),
+            "cluster_id": cluster.pk if cluster else None,
+            "cluster": cluster.title if cluster else None,
+            "reactions": note.reactions,
+            "author_profile": profile,
+            "author_profile_label": _profile_label(profile) if profile else None,
+        }
+
+    def board_out(self, activity: Activity) -> dict[str, Any]:
+        notes = [n for n in self.notes.values() if n.activity_id == activity.pk]
+        visible = [n for n in notes if n.visible]
+        clusters = [c for c in self.clusters.values() if c.activity_id == activity.pk]
+        return {
+            "activity_id": activity.pk,
+            "position": activity.position,
+            "title": activity.title,
+            "prompt": activity.prompt,
+            "private": activity.private,
+            "revealed": not activity.is_hidden_from_phones,
+            "notes_count": len(visible),
+            "hidden_notes_count": len(notes) - len(visible),
+            "authors": self._author_mix(visible),
+            "columns": [
+                {
+                    "key": column["key"],
+                    "label": column["label"],
+                    "notes_count": sum(1 for n in visible if n.column == column["key"]),
+                }
+                for column in activity.columns
+            ],
+            "clusters": [self.cluster_out(c, visible) for c in clusters],
+            "notes": [self.note_out(n) for n in visible],
+        }
+
+    def cluster_out(self, cluster: Cluster, visible: list[Note]) -> dict[str, Any]:
+        members = [n for n in visible if n.cluster_id == cluster.pk]
+        return {
+            "id": cluster.pk,
+            "title": cluster.title,
+            "notes_count": len(members),
+            "authors": self._author_mix(members),
+        }
+
+    # Votes and ratings ------------------------------------------------------------------
+
+    def _live_items(self, activity: Activity) -> list[Item]:
+        return [i for i in self.items.values() if i.activity_id == activity.pk and not i.withdrawn]
+
+    def vote_out(self, activity: Activity) -> dict[str, Any]:
+        items = self._live_items(activity)
+        all_dots = [
+            d for i in self.items.values() if i.activity_id == activity.pk for d in self.dots[i.pk]
+        ]
+        voters = {pid: profile for pid, profile, _n in all_dots}
+        figures = []
+        for item in items:
+            dots = self.dots[item.pk]
+            by_profile_voters = Counter(profile for _pid, profile, _n in dots)
+            points_by_profile: Counter = Counter()
+            for _pid, profile, n in dots:
+                points_by_profile[profile] += n
+            voters_mix = profile_mix(by_profile_voters)
+            figures.append(
+                {
+                    "id": item.pk,
+                    "label": item.label,
+                    "position": item.position,
+                    "points": sum(n for _pid, _p, n in dots),
+                    "voters": len(dots),
+                    "voters_by_profile": voters_mix,
+                    # A profile's points are shown only where its voters are shown exactly.
+                    "points_by_profile": [
+                        {
+                            **entry,
+                            "count": points_by_profile[entry["profile"]]
+                            if isinstance(entry["count"], int)
+                            else entry["count"],
+                        }
+                        for entry in voters_mix
+                    ],
+                    "source_note_id": item.contribution_id,
+                    "source_cluster_id": item.cluster_id,
+                    "pain_point": self.is_pain_point(item),
+                }
+            )
+        figures.sort(key=lambda f: (-f["points"], f["position"], f["id"]))
+        rank(figures)
+        for figure in figures:
+            self.ranked[figure["id"]] = {**figure, "vote_title": activity.title}
+        return {
+            "activity_id": activity.pk,
+            "position": activity.position,
+            "title": activity.title,
+            "source": self._source(activity),
+            "state": activity.state,
+            "results_hidden": activity.results_hidden,
+            "target": activity.vote_target,
+            "votes_per_person": activity.votes_per_person,
+            "max_per_item": activity.max_per_item,
+            "voters": len(voters),
+            "voters_by_profile": profile_mix(Counter(voters.values())),
+            "points": sum(n for _pid, _p, n in all_dots),
+            "withdrawn_items": sum(
+                1 for i in self.items.values() if i.activity_id == activity.pk and i.withdrawn
+            ),
+            "items": figures,
+        }
+
+    def _source(self, activity: Activity) -> dict[str, Any] | None:
+        source = self.by_id.get(activity.source_id) if activity.source_id else None
+        return {"activity_id": source.pk, "title": source.title} if source else None
+
+    def rating_out(self, activity: Activity) -> dict[str, Any]:
+        items = []
+        raters: set[int] = set()
+        for item in self._live_items(activity):
+            points = self.ratings[item.pk]
+            raters.update(pid for pid, _x, _y in points)
+            xs, ys = [x for _p, x, _y in points], [y for _p, _x, y in points]
+            items.append(
+                {
+                    "id": item.pk,
+                    "label": item.label,
+                    "position": item.position,
+                    "n": len(points),
+                    "x_mean": round(fmean(xs), 2) if points else None,
+                    "y_mean": round(fmean(ys), 2) if points else None,
+                    "x_sd": round(pstdev(xs), 2) if points else None,
+                    "y_sd": round(pstdev(ys), 2) if points else None,
+                    "source_note_id": item.contribution_id,
+                    "source_cluster_id": item.cluster_id,
+                }
+            )
+        return {
+            "activity_id": activity.pk,
+            "position": activity.position,
+            "title": activity.title,
+            "source": self._source(activity),
+            "state": activity.state,
+            "results_hidden": activity.results_hidden,
+            "axis_x": activity.axis_x,
+            "axis_y": activity.axis_y,
+            "raters": len(raters),
+            "items": items,
+        }
+
+    # Pain points ------------------------------------------------------------------------
+
+    def _note_is_pain_point(self, note: Note) -> bool:
+        """A board with an "Irritants" column: the note's column says. A board without one
+        whose title is "Irritants…" (the Simplificathon's themed board): all its notes."""
+        board = self.by_id[note.activity_id]
+        if any(is_pain_point_label(c["label"]) for c in board.columns):
+            label = self.column_label(note)
+            return label is not None and is_pain_point_label(label)
+        return is_pain_point_label(board.title)
+
+    def is_pain_point(self, item: Item) -> bool:
+        if item.contribution_id is not None:
+            note = self.notes.get(item.contribution_id)
+            return note is not None and self._note_is_pain_point(note)
+        if item.cluster_id is not None:
+            members = [
+                n for n in self.notes.values() if n.cluster_id == item.cluster_id and n.visible
+            ]
+            return bool(members) and all(self._note_is_pain_point(n) for n in members)
+        return False
+
+    def priority_pain_points(self) -> list[dict[str, Any]]:
+        """Pain points that got points in a vote, the most voted first."""
+        chosen = sorted(
+            (f for f in self.ranked.values() if f["pain_point"] and f["points"] > 0),
+            key=lambda f: (-f["points"], self.items[f["id"]].activity_id, f["position"], f["id"]),
+        )[:PRIORITY_PAIN_POINTS]
+        pain_points = [
+            {
+                "item_id": f["id"],
+                "vote_activity_id": self.items[f["id"]].activity_id,
+                "vote_title": f["vote_title"],
+                "label": f["label"],
+                "points": f["points"],
+                "voters": f["voters"],
+                "voters_by_profile": f["voters_by_profile"],
+            }
+            for f in chosen
+        ]
+        rank(pain_points)
+        return pain_points
+
+    def outputs_out(self) -> dict[str, Any]:
+        boards = [self.board_out(a) for a in self.activities if a.kind == ActivityKind.IDEATION]
+        votes = [self.vote_out(a) for a in self.activities if a.kind == ActivityKind.VOTE]
+        ratings = [self.rating_out(a) for a in self.activities if a.kind == ActivityKind.RATING]
+        return {
+            "totals": {
+                "notes": sum(b["notes_count"] for b in boards),
+                "hidden_notes": sum(b["hidden_notes_count"] for b in boards),
+                "clusters": sum(len(b["clusters"]) for b in boards),
+                "points": sum(v["points"] for v in votes),
+                "ratings": sum(len(self.ratings[i]) for i in self.items),
+            },
+            "boards": boards,
+            "votes": votes,
+            "ratings": ratings,
+            "priority_pain_points": self.priority_pain_points(),
+        }
+
+    # Decisions and their trace ----------------------------------------------------------
+
+    def note_ref(self, note_id: int | None) -> dict[str, Any] | None:
+        note = self.notes.get(note_id) if note_id else None
+        if note is None:
+            return None
+        board = self.by_id[note.activity_id]
+        return {
+            "id": note.pk,
+            "text": note.body if note.visible else None,  # never a hidden note's text
+            "hidden": not note.visible,
+            "column": self.column_label(note),
+            "board": board.title,
+            "board_id": board.pk,
+        }
+
+    def cluster_ref(self, cluster_id: int | None) -> dict[str, Any] | None:
+        cluster = self.clusters.get(cluster_id) if cluster_id else None
+        if cluster is None:
+            return None
+        return {
+            "id": cluster.pk,
+            "title": cluster.title,
+            "board": self.by_id[cluster.activity_id].title,
+            "board_id": cluster.activity_id,
+            "notes": [
+                {"id": n.pk, "text": n.body}
+                for n in self.notes.values()
+                if n.cluster_id == cluster.pk and n.visible
+            ],
+        }
+
+    def item_ref(self, item: Item) -> dict[str, Any]:
+        figures = self.ranked.get(item.pk)
+        return {
+            "id": item.pk,
+            "label": None if item.withdrawn else item.label,
+            "withdrawn": item.withdrawn,
+            "vote": self.by_id[item.activity_id].title,
+            "vote_id": item.activity_id,
+            "kind": self.by_id[item.activity_id].kind,
+            "points": figures["points"] if figures else None,
+            "rank": figures["rank"] if figures else None,
+            "voters": figures["voters"] if figures else None,
+        }
+
+    def trace(self, kind: str, target_id: int) -> dict[str, Any]:
+        """From a participant's note, through the cluster it was put in, to the vote
+        items that put either to the room: whichever the decision is about."""
+        note_id = cluster_id = None
+        if kind == "vote_item":
+            item = self.items[target_id]
+            items = [item]
+            note_id, cluster_id = item.contribution_id, item.cluster_id
+            if note_id and cluster_id is None and note_id in self.notes:
+                cluster_id = self.notes[note_id].cluster_id
+        elif kind == "cluster":
+            cluster_id = target_id
+            items = [i for i in self.items.values() if i.cluster_id == cluster_id]
+        else:
+            note_id = target_id
+            cluster_id = self.notes[note_id].cluster_id if note_id in self.notes else None
+            items = [
+                i
+                for i in self.items.values()
+                if i.contribution_id == note_id or (cluster_id and i.cluster_id == cluster_id)
+            ]
+        return {
+            "note": self.note_ref(note_id),
+            "cluster": self.cluster_ref(cluster_id),
+            "vote_items": [self.item_ref(i) for i in items],
+        }
+
+    def decisions_out(self) -> list[dict[str, Any]]:
+        decisions = []
+        for d in Decision.objects.filter(workshop=self.workshop).order_by("pk"):
+            kind, target_id = decision_target(d)
+            decisions.append(
+                {
+                    "id": d.pk,
+                    "target": {"kind": kind, "id": target_id},
+                    "status": d.status,
+                    "status_label": str(DecisionStatus(d.status).label),
+                    "reason": d.reason,
+                    "destination": d.destination,
+                    "decided_at": _iso(d.decided_at),
+                    "trace": self.trace(kind, target_id),
+                }
+            )
+        return decisions
+
+
+def decision_target(decision: Decision) -> tuple[str, int]:
+    if decision.contribution_id is not None:
+        return "contribution", decision.contribution_id
+    if decision.cluster_id is not None:
+        return "cluster", decision.cluster_id
+    return "vote_item", decision.vote_item_id  # type: ignore[return-value]
+
+
+# Documents -------------------------------------------------------------------------------
+
+
+def _json_ready(data: Any) -> Any:
+    """Plain dicts, lists, strings and numbers (no ReturnDict, no lazy strings)."""
+    return json.loads(json.dumps(data))
+
+
+def results_data(workshop: Workshop) -> dict[str, Any]:
+    """The raw results (before the serializer shapes them)."""
+    with translation.override("fr"):
+        participation = participation_rows([workshop.pk])[workshop.pk]
+        outputs = Outputs(workshop, participation.joined)
+        methods = workshop_methods(workshop, used_kinds([workshop.pk])[workshop.pk])
+        return {
+            "schema": SCHEMA,
+            "workshop": workshop_facts(workshop, methods),
+            "participation": participation.out(),
+            "outputs": outputs.outputs_out(),
+            "decisions": outputs.decisions_out(),
+        }
+
+
+def results_document(workshop: Workshop) -> dict[str, Any]:
+    """The results of one workshop, JSON-ready (see the module docstring)."""
+    from ateliers.evidence_serializers import WorkshopResultsSerializer
+
+    return _json_ready(WorkshopResultsSerializer(results_data(workshop)).data)
+
+
+def _challenge_workshops(challenge: Challenge) -> "QuerySet[Workshop]":
+    return challenge.workshops.select_related("challenge").order_by(
+        "starts_at", "opened_at", "created_at", "pk"
+    )
+
+
+def challenge_data(challenge: Challenge) -> dict[str, Any]:
+    """Per workshop summaries and totals. People are counted per workshop joined (a
+    person who came to two workshops counts twice: participants have no identity across
+    workshops), added up from rows and protected once, at the end."""
+    with translation.override("fr"):
+        workshops = list(_challenge_workshops(challenge))
+        ids = [w.pk for w in workshops]
+        rows = participation_rows(ids)
+        kinds = used_kinds(ids)
+        notes: dict[int, Counter] = defaultdict(Counter)
+        for workshop_id, status, n in (
+            Contribution.objects.filter(activity__workshop_id__in=ids)
+            .values_list("activity__workshop_id", "status")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            notes[workshop_id][status] += n
+        votes = {
+            workshop_id: (points, voters)
+            for workshop_id, points, voters in Vote.objects.filter(activity__workshop_id__in=ids)
+            .values_list("activity__workshop_id")
+            .annotate(points=Count("id"), voters=Count("participant", distinct=True))
+            .values_list("activity__workshop_id", "points", "voters")
+            .order_by()
+        }
+        decided: dict[int, Counter] = defaultdict(Counter)
+        for workshop_id, status, n in (
+            Decision.objects.filter(workshop_id__in=ids)
+            .values_list("workshop_id", "status")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            decided[workshop_id][status] += n
+
+        total = ParticipationRows()
+        all_methods: set[str] = set()
+        summaries = []
+        for workshop in workshops:
+            figures = rows.get(workshop.pk, ParticipationRows())
+            total.merge(figures)
+            methods = workshop_methods(workshop, kinds.get(workshop.pk, set()))
+            all_methods |= methods
+            points, voters = votes.get(workshop.pk, (0, 0))
+            summaries.append(
+                {
+                    **workshop_facts(workshop, methods),
+                    "participation": figures.out(),
+                    "notes": notes[workshop.pk][ContributionStatus.VISIBLE],
+                    "hidden_notes": notes[workshop.pk][ContributionStatus.HIDDEN],
+                    "points": points,
+                    "voters": voters,
+                    "decisions": decisions_by_status(decided[workshop.pk]),
+                }
+            )
+        minutes = [s["duration_minutes"] for s in summaries if s["duration_minutes"] is not None]
+        all_decided: Counter = Counter()
+        for counts in decided.values():
+            all_decided.update(counts)
+        return {
+            "schema": CHALLENGE_SCHEMA,
+            "challenge": {"id": challenge.pk, "title": challenge.title},
+            "workshops": summaries,
+            "totals": {
+                "workshops": len(workshops),
+                "duration_minutes": sum(minutes),
+                "methods": methods_out(all_methods),
+                "participation": total.out(),
+                "notes": sum(s["notes"] for s in summaries),
+                "hidden_notes": sum(s["hidden_notes"] for s in summaries),
+                "points": sum(s["points"] for s in summaries),
+                "decisions": decisions_by_status(all_decided),
+            },
+        }
+
+
+def decisions_by_status(counts: Counter) -> list[dict[str, Any]]:
+    return [
+        {"status": s.value, "label": str(s.label), "count": counts.get(s.value, 0)}
+        for s in DecisionStatus
+    ]
+
+
+def challenge_evidence(challenge: Challenge) -> dict[str, Any]:
+    """A challenge's workshops, each summarised, and their totals, JSON-ready."""
+    from ateliers.evidence_serializers import ChallengeEvidenceSerializer
+
+    return _json_ready(ChallengeEvidenceSerializer(challenge_data(challenge)).data)

@@ -1,0 +1,364 @@
+"""Read-only DRF serializers of the evidence figures (ateliers.evidence).
+
+They shape the data `ateliers.evidence` computes from the rows into the documents the
+API serves, the exports write and the evidence snapshot keeps, and describe them for the
+OpenAPI schema (drf-spectacular). They hold no logic: figures are computed, and counts
+of people protected, before they get here. No field ever holds a participant's name.
+"""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from participation.disclosure import ProtectedCount
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 0},
+            {"type": "string", "enum": ["<5", "hidden"]},
+        ],
+        "description": "Nombre de personnes, ou « <5 » (petit groupe), ou « hidden » "
+        "(masqué pour qu'un petit groupe ne se déduise pas du total).",
+    }
+)
+class ProtectedCountField(serializers.Field):
+    """A count of people under the small-group rule: an integer, "<5" or "hidden"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: ProtectedCount) -> ProtectedCount:
+        return value
+
+
+class ReadOnlySerializer(serializers.Serializer):
+    """Serializers of computed documents: they never create or update anything."""
+
+    def create(self, validated_data: Any) -> Any:  # pragma: no cover - read only
+        raise NotImplementedError
+
+    def update(self, instance: Any, validated_data: Any) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+
+# Workshop facts -------------------------------------------------------------------------
+
+
+class MethodSerializer(ReadOnlySerializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+class ChallengeRefSerializer(ReadOnlySerializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class WorkshopFactsSerializer(ReadOnlySerializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    challenge = ChallengeRefSerializer()
+    state = serializers.CharField()
+    starts_at = serializers.CharField(allow_null=True, help_text="ISO 8601")
+    opened_at = serializers.CharField(allow_null=True, help_text="ISO 8601")
+    closed_at = serializers.CharField(allow_null=True, help_text="ISO 8601")
+    place = serializers.CharField(allow_blank=True)
+    mode = serializers.CharField()
+    mode_label = serializers.CharField()
+    duration_minutes = serializers.IntegerField(
+        allow_null=True, help_text="De l'ouverture à la clôture ; null si non clôturé."
+    )
+    methods = MethodSerializer(many=True)
+
+
+# Participation --------------------------------------------------------------------------
+
+
+class ProfileCountSerializer(ReadOnlySerializer):
+    profile = serializers.CharField()
+    label = serializers.CharField()
+    count = ProtectedCountField()
+
+
+class ProfileRowSerializer(ReadOnlySerializer):
+    profile = serializers.CharField()
+    label = serializers.CharField()
+    joined = ProtectedCountField()
+    active = ProtectedCountField()
+
+
+class NamedGroupSerializer(ReadOnlySerializer):
+    name = serializers.CharField()
+    people = ProtectedCountField()
+
+
+class NamedGroupsSerializer(ReadOnlySerializer):
+    count = serializers.IntegerField(help_text="Nombre d'organisations (ou de territoires).")
+    items = NamedGroupSerializer(many=True)
+    not_given = ProtectedCountField(help_text="Personnes qui n'ont rien indiqué.")
+
+
+class ParticipationSerializer(ReadOnlySerializer):
+    joined = serializers.IntegerField(help_text="Personnes qui ont rejoint l'atelier.")
+    active = serializers.IntegerField(
+        help_text="Personnes qui ont contribué, réagi, voté ou noté au moins une fois."
+    )
+    by_profile = ProfileRowSerializer(many=True)
+    organisations = NamedGroupsSerializer()
+    territories = NamedGroupsSerializer()
+    agents_present = serializers.BooleanField()
+    users_present = serializers.BooleanField()
+    both_present = serializers.BooleanField()
+
+
+# Outputs --------------------------------------------------------------------------------
+
+
+class ColumnSerializer(ReadOnlySerializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    notes_count = serializers.IntegerField()
+
+
+class ClusterSerializer(ReadOnlySerializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    notes_count = serializers.IntegerField()
+    authors = ProfileCountSerializer(many=True)
+
+
+class NoteSerializer(ReadOnlySerializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    column = serializers.CharField(allow_null=True)
+    cluster_id = serializers.IntegerField(allow_null=True)
+    cluster = serializers.CharField(allow_null=True)
+    reactions = serializers.IntegerField()
+    author_profile = serializers.CharField(
+        allow_null=True,
+        help_text="Null si l'auteur·rice est parti·e ou si son profil compte moins de 5 "
+        "personnes dans l'atelier.",
+    )
+    author_profile_label = serializers.CharField(allow_null=True)
+
+
+class BoardSerializer(ReadOnlySerializer):
+    activity_id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    title = serializers.CharField()
+    prompt = serializers.CharField(allow_blank=True)
+    private = serializers.BooleanField()
+    revealed = serializers.BooleanField()
+    notes_count = serializers.IntegerField()
+    hidden_notes_count = serializers.IntegerField()
+    authors = ProfileCountSerializer(many=True)
+    columns = ColumnSerializer(many=True)
+    clusters = ClusterSerializer(many=True)
+    notes = NoteSerializer(many=True)
+
+
+class ActivityRefSerializer(ReadOnlySerializer):
+    activity_id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class VoteItemResultSerializer(ReadOnlySerializer):
+    id = serializers.IntegerField()
+    rank = serializers.IntegerField()
+    label = serializers.CharField()
+    position = serializers.IntegerField()
+    points = serializers.IntegerField()
+    voters = serializers.IntegerField()
+    voters_by_profile = ProfileCountSerializer(many=True)
+    points_by_profile = ProfileCountSerializer(many=True)
+    source_note_id = serializers.IntegerField(allow_null=True)
+    source_cluster_id = serializers.IntegerField(allow_null=True)
+    pain_point = serializers.BooleanField()
+
+
+class VoteResultSerializer(ReadOnlySerializer):
+    activity_id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    title = serializers.CharField()
+    source = ActivityRefSerializer(allow_null=True)
+    state = serializers.CharField(help_text="pending, open ou closed")
+    results_hidden = serializers.BooleanField(
+        help_text="Résultats masqués jusqu'à leur révélation, et pas encore révélés."
+    )
+    target = serializers.CharField()
+    votes_per_person = serializers.IntegerField()
+    max_per_item = serializers.IntegerField()
+    voters = serializers.IntegerField()
+    voters_by_profile = ProfileCountSerializer(many=True)
+    points = serializers.IntegerField()
+    withdrawn_items = serializers.IntegerField()
+    items = VoteItemResultSerializer(many=True)
+
+
+class RatingItemSerializer(ReadOnlySerializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    position = serializers.IntegerField()
+    n = serializers.IntegerField()
+    x_mean = serializers.FloatField(allow_null=True)
+    y_mean = serializers.FloatField(allow_null=True)
+    x_sd = serializers.FloatField(allow_null=True)
+    y_sd = serializers.FloatField(allow_null=True)
+    source_note_id = serializers.IntegerField(allow_null=True)
+    source_cluster_id = serializers.IntegerField(allow_null=True)
+
+
+class RatingResultSerializer(ReadOnlySerializer):
+    activity_id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    title = serializers.CharField()
+    source = ActivityRefSerializer(allow_null=True)
+    state = serializers.CharField(help_text="pending, open ou closed")
+    results_hidden = serializers.BooleanField(
+        help_text="Résultats masqués jusqu'à leur révélation, et pas encore révélés."
+    )
+    axis_x = serializers.CharField()
+    axis_y = serializers.CharField()
+    raters = serializers.IntegerField()
+    items = RatingItemSerializer(many=True)
+
+
+class PainPointSerializer(ReadOnlySerializer):
+    rank = serializers.IntegerField()
+    item_id = serializers.IntegerField()
+    vote_activity_id = serializers.IntegerField()
+    vote_title = serializers.CharField()
+    label = serializers.CharField()
+    points = serializers.IntegerField()
+    voters = serializers.IntegerField()
+    voters_by_profile = ProfileCountSerializer(many=True)
+
+
+class OutputTotalsSerializer(ReadOnlySerializer):
+    notes = serializers.IntegerField()
+    hidden_notes = serializers.IntegerField()
+    clusters = serializers.IntegerField()
+    points = serializers.IntegerField()
+    ratings = serializers.IntegerField()
+
+
+class OutputsSerializer(ReadOnlySerializer):
+    totals = OutputTotalsSerializer()
+    boards = BoardSerializer(many=True)
+    votes = VoteResultSerializer(many=True)
+    ratings = RatingResultSerializer(many=True)
+    priority_pain_points = PainPointSerializer(many=True)
+
+
+# Decisions and their trace --------------------------------------------------------------
+
+
+class TargetSerializer(ReadOnlySerializer):
+    kind = serializers.ChoiceField(choices=["contribution", "cluster", "vote_item"])
+    id = serializers.IntegerField()
+
+
+class NoteRefSerializer(ReadOnlySerializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField(allow_null=True, help_text="Null si la note a été masquée.")
+    hidden = serializers.BooleanField()
+    column = serializers.CharField(allow_null=True)
+    board = serializers.CharField()
+    board_id = serializers.IntegerField()
+
+
+class ClusterNoteSerializer(ReadOnlySerializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+class ClusterRefSerializer(ReadOnlySerializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    board = serializers.CharField()
+    board_id = serializers.IntegerField()
+    notes = ClusterNoteSerializer(many=True)
+
+
+class ItemRefSerializer(ReadOnlySerializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField(allow_null=True)
+    withdrawn = serializers.BooleanField()
+    vote = serializers.CharField()
+    vote_id = serializers.IntegerField()
+    kind = serializers.CharField()
+    points = serializers.IntegerField(allow_null=True)
+    rank = serializers.IntegerField(allow_null=True)
+    voters = serializers.IntegerField(allow_null=True)
+
+
+class TraceSerializer(ReadOnlySerializer):
+    note = NoteRefSerializer(allow_null=True)
+    cluster = ClusterRefSerializer(allow_null=True)
+    vote_items = ItemRefSerializer(many=True)
+
+
+class DecisionSerializer(ReadOnlySerializer):
+    id = serializers.IntegerField()
+    target = TargetSerializer()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+    destination = serializers.CharField(allow_blank=True)
+    decided_at = serializers.CharField(help_text="ISO 8601")
+    trace = TraceSerializer()
+
+
+class WorkshopResultsSerializer(ReadOnlySerializer):
+    """The results of one workshop (ateliers.evidence.results_document)."""
+
+    schema = serializers.CharField(help_text="cocon.results/1")
+    workshop = WorkshopFactsSerializer()
+    participation = ParticipationSerializer()
+    outputs = OutputsSerializer()
+    decisions = DecisionSerializer(many=True)
+
+
+# A challenge across its workshops -------------------------------------------------------
+
+
+class StatusCountSerializer(ReadOnlySerializer):
+    status = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class WorkshopSummarySerializer(WorkshopFactsSerializer):
+    participation = ParticipationSerializer()
+    notes = serializers.IntegerField()
+    hidden_notes = serializers.IntegerField()
+    points = serializers.IntegerField()
+    voters = serializers.IntegerField()
+    decisions = StatusCountSerializer(many=True)
+
+
+class ChallengeTotalsSerializer(ReadOnlySerializer):
+    workshops = serializers.IntegerField()
+    duration_minutes = serializers.IntegerField()
+    methods = MethodSerializer(many=True)
+    participation = ParticipationSerializer(
+        help_text="Additionné atelier par atelier à partir des lignes, puis protégé : "
+        "une personne venue à deux ateliers compte deux fois."
+    )
+    notes = serializers.IntegerField()
+    hidden_notes = serializers.IntegerField()
+    points = serializers.IntegerField()
+    decisions = StatusCountSerializer(many=True)
+
+
+class ChallengeEvidenceSerializer(ReadOnlySerializer):
+    """A challenge's workshops and totals (ateliers.evidence.challenge_evidence)."""
+
+    schema = serializers.CharField(help_text="cocon.challenge-evidence/1")
+    challenge = ChallengeRefSerializer()
+    workshops = WorkshopSummarySerializer(many=True)
+    totals = ChallengeTotalsSerializer()
