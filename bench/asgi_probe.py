@@ -5,6 +5,7 @@ Serve it with `BENCH_ASGI_APP=bench.asgi_probe:application bench/run.sh …` and
 - `BENCH_GC_LOG=1`: log every garbage collection that pauses the process for at least
   `BENCH_GC_LOG_MS` (default 20) milliseconds, with its generation, to Daphne's log. A
   pause stops the event loop, so every socket of the process waits for it.
+- `BENCH_GC_THRESHOLD=a,b,c`: `gc.set_threshold(a, b, c)` once the application is imported.
 - `BENCH_GC_FREEZE=1`: `gc.freeze()` once the application is imported, so that the
   objects made at start-up (Django, Twisted, the URL map…) are no longer traversed by
   every full collection.
@@ -58,6 +59,8 @@ if os.environ.get("BENCH_NO_DISPATCH_HOP") == "1":
 
 from config.asgi import application  # noqa: E402
 
+if os.environ.get("BENCH_GC_THRESHOLD"):
+    gc.set_threshold(*(int(n) for n in os.environ["BENCH_GC_THRESHOLD"].split(",")))
 if os.environ.get("BENCH_GC_FREEZE") == "1":
     gc.collect()
     gc.freeze()

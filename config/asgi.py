@@ -3,6 +3,7 @@
 import gc
 import os
 
+from django.conf import settings
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -24,5 +25,8 @@ application = ProtocolTypeRouter(
 )
 
 # Everything loaded so far lives as long as the process: keep it out of the garbage
-# collector's full passes, which otherwise pause every socket (bench/RESULTS.md).
+# collector's full passes, which otherwise pause every socket (bench/RESULTS.md); and
+# collect less often, so that short-lived garbage dies young instead of piling up into
+# full collections (docs/adr/0008-garbage-collector-thresholds.md).
 gc.freeze()
+gc.set_threshold(*settings.GC_THRESHOLDS)

@@ -192,6 +192,10 @@ WS_MAX_MESSAGE_BYTES = env.int("WS_MAX_MESSAGE_BYTES", default=16 * 1024)
 # Daphne's --websocket-max-message-size bounds outgoing messages too (see docs/protocol.md).
 WS_MAX_OUTGOING_BYTES = env.int("WS_MAX_OUTGOING_BYTES", default=1024 * 1024)
 REPLAY_MAX_EVENTS = env.int("REPLAY_MAX_EVENTS", default=500)
+# Garbage-collector thresholds of a server process (config/asgi.py). Python's defaults
+# (700, 10, 10) ran a full collection every ~3 s with 500 sockets, each pausing every
+# socket for ~100 ms; ADR 8 has the measurements.
+GC_THRESHOLDS = [int(n) for n in env.list("GC_THRESHOLDS", default=["10000", "50", "100"])]
 CONTRIBUTION_MAX_LENGTH = 500
 
 REST_FRAMEWORK = {
