@@ -38,6 +38,7 @@ test-suite: ## (inside `make test`) lint, unit/integration tests, then browser t
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	node --test tests/js/
+	$(BIN)/python scripts/smoke_embedded.py
 	COCON_REQUIRE_REAL_SERVICES=1 $(BIN)/pytest -m "not e2e"
 	COCON_REQUIRE_REAL_SERVICES=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m e2e
 

@@ -222,6 +222,8 @@ def active_participants(workshop_ids: list[int]) -> set[int]:
     notes = Contribution.objects.filter(
         activity__workshop_id__in=workshop_ids, participant__isnull=False
     ).values_list("participant_id")
+    # No ORDER BY inside a UNION (models' default orderings): SQLite refuses it.
+    notes = notes.order_by()
     reactions = Reaction.objects.filter(
         contribution__activity__workshop_id__in=workshop_ids
     ).values_list("participant_id")
@@ -231,7 +233,8 @@ def active_participants(workshop_ids: list[int]) -> set[int]:
     ratings = Rating.objects.filter(activity__workshop_id__in=workshop_ids).values_list(
         "participant_id"
     )
-    return {pk for (pk,) in notes.union(reactions, votes, ratings)}
+    others = [query.order_by() for query in (reactions, votes, ratings)]
+    return {pk for (pk,) in notes.union(*others)}
 
 
 def participation_rows(workshop_ids: list[int]) -> dict[int, ParticipationRows]:
