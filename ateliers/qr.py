@@ -13,12 +13,12 @@ def join_url(request: HttpRequest, join_code: str) -> str:
     )
 
 
-def qr_svg(url: str) -> str:
+def qr_svg(url: str, title: str = "QR code pour rejoindre l'atelier") -> str:
     """Medium error correction survives a projector's glare; dark on white for contrast."""
     return segno.make(url, error="m").svg_inline(
         scale=10,
         dark="#161616",
         light="#ffffff",
         omitsize=True,
-        title="QR code pour rejoindre l'atelier",
+        title=title,
     )

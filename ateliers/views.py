@@ -30,6 +30,7 @@ from ateliers.permissions import (
     facilitated_workshops,
     viewable_challenges,
 )
+from ateliers.decisions import public_results_url
 from ateliers.qr import join_url, qr_svg
 from participation.forms import JoinCodeForm
 
@@ -188,6 +189,9 @@ def workshop_screen(request: HttpRequest, pk: int) -> HttpResponse:
     """The big screen: QR code, join code, head count and the live board."""
     workshop = _workshop_for(request, pk)
     url = join_url(request, workshop.join_code)
+    # The last slide, once the workshop is closed: where to see what became of the
+    # contributions (if the project lead switched the public page on).
+    results_url = public_results_url(request, workshop)
     return render(
         request,
         "ateliers/screen.html",
@@ -195,6 +199,12 @@ def workshop_screen(request: HttpRequest, pk: int) -> HttpResponse:
             "workshop": workshop,
             "join_url": url,
             "qr_svg": qr_svg(url),
+            "results_url": results_url,
+            "results_qr_svg": (
+                qr_svg(results_url, _("QR code vers les résultats de l'atelier"))
+                if results_url
+                else ""
+            ),
             "code": display_join_code(workshop.join_code),
             "timer_choices": [1, 2, 3, 5, 10, 15, 20, 30],
         },
