@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ateliers import actions, agenda, dossier
+from ateliers.decisions import public_results_url
 from ateliers.errors import DomainError
 from ateliers.forms import (
     ActivityForm,
@@ -30,7 +31,6 @@ from ateliers.permissions import (
     facilitated_workshops,
     viewable_challenges,
 )
-from ateliers.decisions import public_results_url
 from ateliers.qr import join_url, qr_svg
 from participation.forms import JoinCodeForm
 
