@@ -26,16 +26,19 @@ from ateliers.models import (
     VoteTarget,
     Workshop,
 )
+from ateliers.text import clean_text
 from realtime.broadcast import publish
 from realtime.events import ActivityRemovedEvent
 from realtime.receipts import CommandResult
 
+# The activity title column's length (Activity.title).
+ACTIVITY_TITLE_MAX = 200
+
 
 def _clean_title(title: str) -> str:
-    title = title.strip()
-    if not title:
-        raise InvalidInput(_("Donnez un titre à l'activité."))
-    return title[:200]
+    return clean_text(
+        title, limit=ACTIVITY_TITLE_MAX, empty_message=_("Donnez un titre à l'activité.")
+    )
 
 
 def _append(workshop: Workshop, **fields: Any) -> tuple[int, dict[str, int]]:

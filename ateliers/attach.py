@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ateliers.actions import lock_workshop
-from ateliers.errors import DomainError, Forbidden, InvalidInput, NotFound
+from ateliers.errors import DomainError, Forbidden, NotFound
 from ateliers.models import Evidence, Workshop, WorkshopState
 from ateliers.permissions import can_manage_challenge, can_view_challenge
+from ateliers.text import clean_text
 
 SCHEMA = "cocon.evidence/1"
 TITLE_MAX_LENGTH = 200
@@ -88,14 +89,10 @@ def _results_document(workshop: Workshop) -> dict[str, Any]:
 
 
 def _clean_title(title: str | None, workshop: Workshop) -> str:
-    title = (title or "").strip()
+    title = clean_text(title or "", limit=TITLE_MAX_LENGTH)
     if not title:
         title = _("Résultats de l'atelier « %(title)s »") % {"title": workshop.title}
         return title[:TITLE_MAX_LENGTH]
-    if len(title) > TITLE_MAX_LENGTH:
-        raise InvalidInput(
-            _("L'intitulé de la preuve fait au plus %(n)d caractères.") % {"n": TITLE_MAX_LENGTH}
-        )
     return title
 
 

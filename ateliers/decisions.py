@@ -22,6 +22,7 @@ from ateliers.actions import lock_workshop
 from ateliers.errors import DomainError, Forbidden, InvalidInput, NotFound
 from ateliers.models import Challenge, Decision, DecisionStatus, Workshop
 from ateliers.permissions import can_manage_challenge, can_view_challenge
+from ateliers.text import clean_text
 from participation.models import Cluster, Contribution, ContributionStatus, VoteItem
 
 TARGET_KINDS = ("contribution", "cluster", "vote_item")
@@ -45,13 +46,6 @@ def _managed(user: AbstractBaseUser, workshop_id: int) -> Workshop:
     if not can_manage_challenge(user, challenge):
         raise Forbidden(_("Seul·es les porteur·euses du défi enregistrent les décisions."))
     return workshop
-
-
-def _clean(text: str) -> str:
-    text = text.replace("\x00", "").strip()
-    if len(text) > TEXT_MAX:
-        raise InvalidInput(_("%(n)d caractères au plus.") % {"n": TEXT_MAX})
-    return text
 
 
 def decision_target(
@@ -96,7 +90,7 @@ def decision_set(
     """Record (or change) the team's decision about one output of the workshop."""
     if status not in DecisionStatus.values:
         raise InvalidInput(_("Choisissez une décision : retenu, à explorer ou écarté."))
-    reason, destination = _clean(reason), _clean(destination)
+    reason, destination = (clean_text(t, limit=TEXT_MAX) for t in (reason, destination))
     if status == DecisionStatus.SET_ASIDE and not reason:
         raise ReasonRequired()
     with transaction.atomic():

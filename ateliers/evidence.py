@@ -143,6 +143,11 @@ def used_kinds(workshop_ids: list[int]) -> dict[int, set[str]]:
 # Participation ---------------------------------------------------------------------------
 
 
+# The key under which groups too small to be named are counted together: group_key never
+# returns a leading space, so no typed name can collide with it.
+OTHERS = " others"
+
+
 @dataclass
 class NamedGroups:
     """People per organisation (or territory), grouped by `group_key`; the spelling shown
@@ -166,12 +171,27 @@ class NamedGroups:
         return min(self.spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
     def out(self) -> dict[str, Any]:
-        shown = protect_counts({k: n for k, n in self.people.items() if n})
-        named = sorted((k for k in shown if k), key=lambda k: (k, self.name(k)))
+        """Only groups of at least SMALL_GROUP people are named: "Mairie de X, 2 people"
+        would point at the two agents of X who came. The smaller ones are counted
+        together as "others" (how many groups, and their people, protected)."""
+        counts = {k: n for k, n in self.people.items() if n}
+        named = sorted(
+            (k for k, n in counts.items() if k and n >= SMALL_GROUP),
+            key=lambda k: (k, self.name(k)),
+        )
+        small = [k for k, n in counts.items() if k and n < SMALL_GROUP]
+        shown = protect_counts(
+            {
+                **{k: counts[k] for k in named},
+                OTHERS: sum(counts[k] for k in small),
+                "": counts.get("", 0),
+            }
+        )
         return {
-            "count": len(named),
+            "count": len(named) + len(small),
             "items": [{"name": self.name(k), "people": shown[k]} for k in named],
-            "not_given": shown.get("", 0),
+            "others": {"count": len(small), "people": shown[OTHERS]},
+            "not_given": shown[""],
         }
 
 

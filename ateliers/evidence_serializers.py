@@ -96,9 +96,19 @@ class NamedGroupSerializer(ReadOnlySerializer):
     people = ProtectedCountField()
 
 
+class SmallGroupsSerializer(ReadOnlySerializer):
+    count = serializers.IntegerField(help_text="Nombre de groupes de moins de 5 personnes.")
+    people = ProtectedCountField(help_text="Leurs personnes, ensemble.")
+
+
 class NamedGroupsSerializer(ReadOnlySerializer):
     count = serializers.IntegerField(help_text="Nombre d'organisations (ou de territoires).")
-    items = NamedGroupSerializer(many=True)
+    items = NamedGroupSerializer(
+        many=True, help_text="Les groupes d'au moins 5 personnes, seuls nommés."
+    )
+    others = SmallGroupsSerializer(
+        help_text="Les groupes de moins de 5 personnes, comptés ensemble sans leur nom."
+    )
     not_given = ProtectedCountField(help_text="Personnes qui n'ont rien indiqué.")
 
 

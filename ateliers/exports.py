@@ -60,7 +60,8 @@ def neutralise(value: Any) -> str:
     if isinstance(value, int | float):
         return str(value)
     text = str(value)
-    if text.startswith(FORMULA_START):
+    # " =1+1" too: some spreadsheets trim leading blanks before they parse a cell.
+    if text.lstrip(" \n").startswith(FORMULA_START):
         return "'" + text
     return text
 
@@ -408,6 +409,16 @@ def results_csv_rows(document: dict[str, Any]) -> list[list[Any]]:
         for group in groups.get("items") or ():
             rows.append(
                 _row(section, item=group.get("name", ""), people=count_text(group.get("people")))
+            )
+        others = groups.get("others") or {}
+        if others.get("count"):
+            rows.append(
+                _row(
+                    section,
+                    item=_("(autres, moins de 5 personnes chacun : %(n)s)")
+                    % {"n": others["count"]},
+                    people=count_text(others.get("people")),
+                )
             )
         if groups.get("not_given"):
             rows.append(

@@ -203,7 +203,8 @@ def public_view(doc: dict[str, Any]) -> dict[str, Any]:
     the room may see (closed, or revealed), and the decisions with where each went.
     A set-aside item shows its reason (people deserve to know why); the reason of other
     decisions is the team's working note and stays on the team's page. A decision about
-    a note of a private board never revealed is left out: the room never saw that text."""
+    a note, or a cluster, of a private board never revealed is left out: the room never
+    saw that text."""
     unrevealed = {b["activity_id"] for b in doc["outputs"]["boards"] if not b["revealed"]}
     votes = [
         {**vote, "items": [i for i in vote["items"] if i["points"] > 0][:TOP_ITEMS]}
@@ -213,15 +214,17 @@ def public_view(doc: dict[str, Any]) -> dict[str, Any]:
     shown = []
     for decision in doc["decisions"]:
         trace = decision["trace"]
-        note = trace["note"]
+        note, cluster = trace["note"], trace["cluster"]
         if note is not None and (note["hidden"] or note["board_id"] in unrevealed):
+            continue
+        if cluster is not None and cluster["board_id"] in unrevealed:
             continue
         items = [i for i in trace["vote_items"] if not i["withdrawn"]]
         kind = decision["target"]["kind"]
         if kind == "vote_item":
             label = items[0]["label"] if items else None
         elif kind == "cluster":
-            label = trace["cluster"]["title"]
+            label = cluster["title"]
         else:
             label = note["text"]
         if not label:

@@ -28,6 +28,7 @@ from ateliers.errors import (
     WorkshopNotLive,
 )
 from ateliers.models import Activity, ActivityKind, ActivityState, Workshop, WorkshopState
+from ateliers.text import clean_text
 from participation.devices import device_hash
 from participation.models import Contribution, ContributionStatus, Participant, Profile, Reaction
 from participation.pseudonyms import pseudonym_for
@@ -43,15 +44,11 @@ from realtime.receipts import CommandResult, find_receipt, remember
 
 def clean_body(body: str) -> str:
     """Trim, drop NUL (PostgreSQL refuses it in text) and enforce the length limit."""
-    body = body.replace("\x00", "").strip()
-    if not body:
-        raise InvalidInput(_("Une contribution ne peut pas être vide."))
-    if len(body) > settings.CONTRIBUTION_MAX_LENGTH:
-        raise InvalidInput(
-            _("Une contribution fait au plus %(n)d caractères.")
-            % {"n": settings.CONTRIBUTION_MAX_LENGTH}
-        )
-    return body
+    return clean_text(
+        body,
+        limit=settings.CONTRIBUTION_MAX_LENGTH,
+        empty_message=_("Une contribution ne peut pas être vide."),
+    )
 
 
 def clean_column(activity: Activity, column: str) -> str:

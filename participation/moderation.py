@@ -14,6 +14,7 @@ from ateliers.actions import activity_of, facilitator_command, publish_activity,
 from ateliers.errors import InvalidInput, InvalidTransition, NotFound
 from ateliers.models import ActivityState, Workshop
 from ateliers.selectors import activity_out
+from ateliers.text import clean_text
 from participation.actions import note_in, publish_note
 from participation.models import Cluster, Contribution, ContributionStatus
 from participation.selectors import cluster_out, contribution_out, is_public, phone_shape
@@ -30,15 +31,6 @@ def _cluster(workshop: Workshop, cluster_id: int) -> Cluster:
     if cluster is None:
         raise NotFound()
     return cluster
-
-
-def _clean(text: str, limit: int, empty_message: str) -> str:
-    text = text.replace("\x00", "").strip()
-    if not text:
-        raise InvalidInput(empty_message)
-    if len(text) > limit:
-        raise InvalidInput(_("%(n)d caractères au plus.") % {"n": limit})
-    return text
 
 
 def _set_status(note: Contribution, workshop: Workshop, status: str, reason: str) -> int:
@@ -69,7 +61,9 @@ def contribution_hide(
     request_id: str | None = None,
 ) -> CommandResult:
     """Take a note off every screen and phone; it stays in the record with its reason."""
-    reason = _clean(reason, REASON_MAX, _("Indiquez pourquoi la contribution est masquée."))
+    reason = clean_text(
+        reason, limit=REASON_MAX, empty_message=_("Indiquez pourquoi la contribution est masquée.")
+    )
     return facilitator_command(
         user,
         workshop_id,
@@ -151,7 +145,7 @@ def cluster_create(
     request_id: str | None = None,
 ) -> CommandResult:
     """A new titled cluster on an activity's board, with the given notes in it."""
-    title = _clean(title, TITLE_MAX, _("Donnez un titre au regroupement."))
+    title = clean_text(title, limit=TITLE_MAX, empty_message=_("Donnez un titre au regroupement."))
 
     def create(workshop: Workshop) -> tuple[int, dict[str, int]]:
         activity = activity_of(workshop, activity_id)
@@ -175,7 +169,7 @@ def cluster_rename(
     title: str,
     request_id: str | None = None,
 ) -> CommandResult:
-    title = _clean(title, TITLE_MAX, _("Donnez un titre au regroupement."))
+    title = clean_text(title, limit=TITLE_MAX, empty_message=_("Donnez un titre au regroupement."))
 
     def rename(workshop: Workshop) -> int:
         cluster = _cluster(workshop, cluster_id)

@@ -253,7 +253,7 @@ def closed_workshop_with_results(
         for n, (profile, organisation) in enumerate(
             [(Profile.USER, "")] * 6
             + [(Profile.AGENT, "CAF du Nord")] * 5
-            + [(Profile.ELECTED, "Mairie de Lille")]
+            + [(Profile.ELECTED, "Conseil municipal de Wattrelos")]  # alone: never named
         )
     ]
     notes = [

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ateliers import actions, decisions
 from ateliers.attach import SCHEMA, WorkshopNotClosed, attach_evidence, canonical_json
-from ateliers.errors import Forbidden, NotFound
+from ateliers.errors import Forbidden, InvalidInput, NotFound
 from ateliers.models import Evidence, Workshop
 from participation.models import Contribution, Participant, Vote, VoteItem
 from tests.factories import UserFactory, closed_workshop_with_results
@@ -97,6 +97,21 @@ def test_a_given_title_is_kept(lead, closed):
     evidence = attach_evidence(user=lead, workshop_id=closed.pk, title="  Atelier du 14 mars  ")
     assert evidence.title == "Atelier du 14 mars"
     assert json.loads(evidence.document)["title"] == "Atelier du 14 mars"
+
+
+def test_a_title_with_a_nul_byte_is_attached_without_it_and_too_long_is_refused(
+    client, lead, closed
+):
+    """A NUL byte (pasted, or forged) would make PostgreSQL refuse the row: a 500."""
+    client.force_login(lead)
+    answer = client.post(
+        reverse("evidence_attach", kwargs={"pk": closed.pk}), {"title": "Atelier\x00 de mars"}
+    )
+    assert answer.status_code == 302
+    assert Evidence.objects.get().title == "Atelier de mars"
+    with pytest.raises(InvalidInput):
+        attach_evidence(user=lead, workshop_id=closed.pk, title="x" * 201)
+    assert Evidence.objects.count() == 1
 
 
 def test_a_facilitator_who_is_not_a_lead_may_not_attach(closed, facilitator_only):

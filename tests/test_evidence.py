@@ -26,7 +26,11 @@ from participation.models import (
     Reaction,
     Vote,
 )
-from tests.factories import ChallengeFactory, seed_evidence_workshop
+from tests.factories import (
+    ChallengeFactory,
+    closed_workshop_with_results,
+    seed_evidence_workshop,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -121,17 +125,35 @@ def test_people_by_profile_are_counted_from_the_rows_under_the_small_group_rule(
 
 def test_organisations_and_territories_are_grouped_whatever_the_spelling(doc):
     organisations = doc["participation"]["organisations"]
+    # "Mairie de Lille" in three spellings, "CAF du Nord" in two, and the Conseil
+    # départemental: three organisations, each under five people, so none is named.
     assert organisations["count"] == 3
-    assert organisations["items"] == [
-        {"name": "CAF du Nord", "people": "<5"},  # "CAF du Nord" and "caf du nord"
-        {"name": "Conseil départemental du Nord", "people": "<5"},
-        {"name": "Mairie de Lille", "people": "<5"},  # three spellings, the usual one shown
-    ]
-    assert organisations["not_given"] == "<5"  # four people gave none
+    assert organisations["items"] == []
+    # Four people gave none ("<5"): the only small count beside one exact one, so that
+    # one is hidden too, or 10 - 6 would give the four away.
+    assert organisations["others"] == {"count": 3, "people": "hidden"}
+    assert organisations["not_given"] == "<5"
     territories = doc["participation"]["territories"]
     assert territories["count"] == 3
-    assert territories["items"][0] == {"name": "Lille", "people": 5}  # "Lille" and "lille "
-    assert [t["name"] for t in territories["items"]] == ["Lille", "Roubaix", "Tourcoing"]
+    # "Lille" and "lille " are one territory of five: named. Roubaix (3) and Tourcoing
+    # (1) are counted together, without their names.
+    assert territories["items"] == [{"name": "Lille", "people": 5}]
+    assert territories["others"] == {"count": 2, "people": "<5"}
+    assert territories["not_given"] == "<5"
+
+
+def test_organisations_under_five_people_are_never_named(facilitator):
+    """Names of groups of fewer than five people appear nowhere in the document:
+    "Mairie de X, 2 people" would point at the two who came."""
+    doc = results_document(closed_workshop_with_results(facilitator))
+    organisations = doc["participation"]["organisations"]
+    # Five agents of the CAF: named. The elected official's council: counted, not named.
+    # (Six usagers gave none; the CAF's five is hidden, or 12 - 6 - 5 would leave one.)
+    assert organisations["count"] == 2
+    assert organisations["items"] == [{"name": "CAF du Nord", "people": "hidden"}]
+    assert organisations["others"] == {"count": 1, "people": "<5"}
+    assert organisations["not_given"] == 6
+    assert "Wattrelos" not in json.dumps(doc, ensure_ascii=False)
 
 
 def test_agents_alone_are_not_both_present(live_workshop):

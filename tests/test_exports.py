@@ -76,6 +76,19 @@ def test_the_csv_is_semicolon_separated_utf8_with_one_row_per_output(evidence):
     assert people["Élu·e"] == "moins de 5"
     assert people["Agent·e public·que"] == "masqué"
     assert people["Total"] == "12"
+    groups = {row["élément"]: row["personnes"] for row in by_section["organisation"]}
+    assert groups == {
+        "CAF du Nord": "masqué",
+        "(autres, moins de 5 personnes chacun : 1)": "moins de 5",
+        "(non renseigné)": "6",
+    }  # the elected official's council, alone, is counted without its name
+
+
+def test_no_export_names_an_organisation_of_fewer_than_five_people(evidence):
+    assert "Wattrelos" not in bytes(evidence.csv).decode("utf-8-sig")
+    text = pdf_text(bytes(evidence.pdf))
+    assert "Wattrelos" not in text and "Wattrelos" not in evidence.document
+    assert "CAF du Nord" in text and "1 autre, de moins de 5 personnes" in text
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(evidence):
@@ -97,6 +110,9 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(evid
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=1", "'\t=1"),
         ("\r=1", "'\r=1"),
+        ("  =1+1", "'  =1+1"),
+        ("\n@SUM(A1)", "'\n@SUM(A1)"),
+        ("a =1", "a =1"),
         ("Un guichet", "Un guichet"),
         (-3, "-3"),  # a number is data
         (2.5, "2.5"),

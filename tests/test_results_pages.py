@@ -8,7 +8,7 @@ from ateliers import actions, agenda
 from ateliers.decisions import decision_set, public_results_set
 from ateliers.models import Activity, Decision, Workshop
 from participation import actions as participation_actions
-from participation import voting
+from participation import moderation, voting
 from tests.factories import ChallengeFactory, UserFactory, seed_evidence_workshop
 
 pytestmark = pytest.mark.django_db
@@ -142,6 +142,11 @@ def test_the_public_page_shows_decisions_and_no_name(client, facilitator, seed):
     assert "Un guichet unique" in text and "Hors périmètre" in text  # set aside: why
     assert "Note interne de l&#x27;équipe" not in text  # other reasons stay with the team
     assert "Message insultant" not in text and "Propos injurieux" not in text
+    # Organisations are all under five people here: counted, never named.
+    assert "3 organisations représentées" in text
+    for name in ("Mairie de Lille", "CAF du Nord", "Conseil départemental"):
+        assert name not in text
+    assert "3 territoires (Lille et d'autres)" in text  # five people from Lille: named
     for person in seed.people.values():
         if person.display_name:
             assert person.display_name not in text
@@ -172,12 +177,23 @@ def test_the_public_page_keeps_what_the_room_has_not_seen(client, facilitator, l
     secret = participation_actions.contribution_create(
         participant=person, activity_id=private_id, body="Confié à l'équipe seulement"
     )
-    for note_id in (done.result["contribution_id"], secret.result["contribution_id"]):
+    grouped = moderation.cluster_create(
+        user=facilitator,
+        workshop_id=live_workshop.pk,
+        activity_id=private_id,
+        title="Regroupement jamais montré",
+    )
+    targets = [
+        ("contribution", done.result["contribution_id"]),
+        ("contribution", secret.result["contribution_id"]),
+        ("cluster", grouped.result["cluster_id"]),
+    ]
+    for kind, target_id in targets:
         decision_set(
             user=facilitator,
             workshop_id=live_workshop.pk,
-            target_kind="contribution",
-            target_id=note_id,
+            target_kind=kind,
+            target_id=target_id,
             status="retenu",
         )
     workshop = public_results_set(user=facilitator, workshop_id=live_workshop.pk, on=True)
@@ -186,6 +202,7 @@ def test_the_public_page_keeps_what_the_room_has_not_seen(client, facilitator, l
     assert "Idée montrée à la salle" in text  # its decision
     assert "Confié à l&#x27;équipe seulement" not in text
     assert "Confié à l'équipe seulement" not in text
+    assert "Regroupement jamais montré" not in text  # a cluster of that board: its title too
     assert "Vote secret" not in text
     actions.activity_close(user=facilitator, workshop_id=live_workshop.pk, activity_id=vote.pk)
     text = client.get(reverse("public_results", kwargs={"token": workshop.public_token}))
