@@ -28,6 +28,7 @@ from ateliers.errors import (
 from ateliers.join_codes import new_join_code
 from ateliers.models import (
     Activity,
+    ActivityKind,
     ActivityState,
     Challenge,
     Method,
@@ -188,6 +189,10 @@ def set_activity_state(activity: Activity, state: ActivityState) -> int:
     activity.state = state
     activity.save(update_fields=["state"])
     seq = publish_activity(activity)
+    if activity.kind == ActivityKind.JOURNEY and state == ActivityState.CLOSED:
+        from participation.journeys import publish_curve  # participation builds on ateliers
+
+        seq = publish_curve(activity)  # the final curve, whatever the pacing had pending
     if activity.is_voting:
         # participation builds on ateliers; these two steps call back into it.
         from participation.voting import prepare_vote, publish_tally

@@ -35,13 +35,13 @@ from realtime.receipts import CommandResult
 ACTIVITY_TITLE_MAX = 200
 
 
-def _clean_title(title: str) -> str:
+def clean_title(title: str) -> str:
     return clean_text(
         title, limit=ACTIVITY_TITLE_MAX, empty_message=_("Donnez un titre à l'activité.")
     )
 
 
-def _append(workshop: Workshop, **fields: Any) -> tuple[int, dict[str, int]]:
+def append_activity(workshop: Workshop, **fields: Any) -> tuple[int, dict[str, int]]:
     """A new activity at the end of the agenda, published; its id for the ack."""
     last = workshop.activities.aggregate(last=Max("position"))["last"] or 0
     activity = Activity.objects.create(workshop=workshop, position=last + 1, **fields)
@@ -63,10 +63,10 @@ def activity_add(
 ) -> CommandResult:
     """Append an ideation board to the agenda."""
     check_settings(identity, max_notes)
-    title = _clean_title(title)
+    title = clean_title(title)
 
     def add(workshop: Workshop) -> tuple[int, dict[str, int]]:
-        return _append(
+        return append_activity(
             workshop,
             kind=ActivityKind.IDEATION,
             title=title,
@@ -97,7 +97,7 @@ def activity_update(
 ) -> CommandResult:
     """Change an activity's wording and settings, before or during the workshop."""
     check_settings(identity, max_notes)
-    title = _clean_title(title)
+    title = clean_title(title)
 
     def update(workshop: Workshop) -> int:
         activity = activity_of(workshop, activity_id)
@@ -210,10 +210,16 @@ def _vote_fields(
     source = None
     if source_id is not None:
         source = Activity.objects.filter(
-            pk=source_id, workshop=workshop, kind=ActivityKind.IDEATION
+            pk=source_id,
+            workshop=workshop,
+            kind__in=(ActivityKind.IDEATION, ActivityKind.JOURNEY),
         ).first()
         if source is None:
-            raise InvalidInput(_("Les éléments doivent venir d'un tableau de cet atelier."))
+            raise InvalidInput(
+                _("Les éléments doivent venir d'un tableau ou d'un parcours de cet atelier.")
+            )
+        if source.kind == ActivityKind.JOURNEY and vote_target != VoteTarget.NOTES:
+            raise InvalidInput(_("Sur un parcours, le vote porte sur les irritants."))
     axis_x, axis_y = axis_x.strip()[:40], axis_y.strip()[:40]
     if kind == ActivityKind.RATING and not (axis_x and axis_y):
         raise InvalidInput(_("Nommez les deux axes de la notation."))
@@ -247,7 +253,7 @@ def vote_activity_add(
 ) -> CommandResult:
     """Append a dot vote or a two-axis rating to the agenda. `private`: results hidden
     until the facilitator reveals them."""
-    title = _clean_title(title)
+    title = clean_title(title)
 
     def add(workshop: Workshop) -> tuple[int, dict[str, int]]:
         fields = _vote_fields(
@@ -260,7 +266,7 @@ def vote_activity_add(
             axis_x=axis_x,
             axis_y=axis_y,
         )
-        return _append(
+        return append_activity(
             workshop,
             title=title,
             prompt=prompt.strip()[:300],
@@ -291,7 +297,7 @@ def vote_activity_update(
 ) -> CommandResult:
     """Change a vote's wording and rules. Once it has opened, only the wording and the
     hiding of results before the reveal may change: the rules people voted under stay."""
-    title = _clean_title(title)
+    title = clean_title(title)
 
     def update(workshop: Workshop) -> int:
         activity = activity_of(workshop, activity_id)

@@ -10,9 +10,33 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ateliers.errors import InvalidInput
-from ateliers.models import MAX_NOTES_LIMIT, Activity, ActivityKind, Identity, Workshop
+from ateliers.models import (
+    MAX_NOTES_LIMIT,
+    Activity,
+    ActivityKind,
+    Identity,
+    LaneKind,
+    Workshop,
+)
 
 MAX_COLUMNS, COLUMN_LABEL_MAX = 6, 40
+MAX_STAGES, MAX_LANES = 10, 8
+
+# A journey map's usual rows, in the order they are read (issue #7, anchors.md 1.12).
+DEFAULT_LANES: tuple[tuple[str, str], ...] = (
+    (LaneKind.ACTIONS, "Ce qu'elle fait"),
+    (LaneKind.TOUCHPOINTS, "Points de contact"),
+    (LaneKind.THOUGHTS, "Ce qu'elle pense"),
+    (LaneKind.PAIN_POINTS, "Irritants"),
+    (LaneKind.OPPORTUNITIES, "Opportunités"),
+)
+DEFAULT_STAGES = (
+    "Découvrir le besoin",
+    "S'informer",
+    "Faire la démarche",
+    "Attendre et suivre",
+    "Recevoir la réponse",
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +53,8 @@ class ActivitySpec:
     source_back: int = 1
     votes_per_person: int = 5
     max_per_item: int = 2
+    persona: str = ""
+    scenario: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,7 +64,7 @@ class Template:
     activities: tuple[ActivitySpec, ...] = field(default_factory=tuple)
 
 
-# Ready agendas. Journey-map steps join these when that activity exists (issue #7).
+# Ready agendas.
 TEMPLATES: dict[str, Template] = {
     "ideation": Template(
         gettext_lazy("Tableau d'idées"),
@@ -96,17 +122,45 @@ TEMPLATES: dict[str, Template] = {
             ),
         ),
     ),
+    "parcours": Template(
+        gettext_lazy("Parcours usager"),
+        gettext_lazy(
+            "La salle cartographie un parcours étape par étape (actions, points de contact, "
+            "pensées, irritants, opportunités) et dit comment chaque étape se vit, puis vote "
+            "sur les irritants à traiter en priorité."
+        ),
+        (
+            ActivitySpec(
+                "Parcours usager",
+                "Pour chaque étape : que fait la personne, où, que pense-t-elle, qu'est-ce qui "
+                "coince ? Et comment vit-elle cette étape ?",
+                columns=DEFAULT_STAGES,
+                kind=ActivityKind.JOURNEY,
+                max_notes=30,
+                persona="Une personne qui fait cette démarche pour la première fois",
+                scenario="Obtenir une réponse à sa demande",
+            ),
+            ActivitySpec(
+                "Irritants prioritaires",
+                "Mettez vos points sur les irritants à traiter en premier.",
+                kind=ActivityKind.VOTE,
+                private=True,
+            ),
+        ),
+    ),
 }
 DEFAULT_TEMPLATE = "ideation"
 
 
-def clean_columns(labels: list[str], existing: list[dict[str, str]]) -> list[dict[str, str]]:
-    """New column labels for an activity. A label already there keeps its key; a new
-    label at the place of a label that is gone takes its key (a rename keeps its notes);
-    any other label gets a fresh key."""
+def clean_columns(
+    labels: list[str], existing: list[dict[str, str]], limit: int = MAX_COLUMNS
+) -> list[dict[str, str]]:
+    """New column labels for an activity (or stages of a journey, in their new order).
+    A label already there keeps its key; a new label at the place of a label that is
+    gone takes its key (a rename keeps its notes); any other label gets a fresh key."""
     labels = [label.strip() for label in labels if label.strip()]
-    if len(labels) > MAX_COLUMNS:
-        raise InvalidInput(_("%(n)d colonnes au plus.") % {"n": MAX_COLUMNS})
+    if len(labels) > limit:
+        raise InvalidInput(_("%(n)d colonnes au plus.") % {"n": limit})
     if any(len(label) > COLUMN_LABEL_MAX for label in labels):
         raise InvalidInput(
             _("Un nom de colonne fait au plus %(n)d caractères.") % {"n": COLUMN_LABEL_MAX}
@@ -129,6 +183,51 @@ def clean_columns(labels: list[str], existing: list[dict[str, str]]) -> list[dic
     return columns
 
 
+def default_lanes() -> list[dict[str, Any]]:
+    return [
+        {"key": f"l{n}", "label": label, "kind": str(kind), "enabled": True}
+        for n, (kind, label) in enumerate(DEFAULT_LANES, start=1)
+    ]
+
+
+def clean_lanes(
+    lanes: list[dict[str, Any]], existing: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """A journey's rows as the facilitator left them: each `{key?, label, kind,
+    enabled}`. A lane given with the key of an existing one keeps it (its cards stay in
+    it, whatever its new label); others get a fresh key. At least one lane takes cards."""
+    if not lanes:
+        raise InvalidInput(_("Un parcours a au moins une ligne."))
+    if len(lanes) > MAX_LANES:
+        raise InvalidInput(_("%(n)d lignes au plus.") % {"n": MAX_LANES})
+    known = {lane["key"] for lane in existing}
+    used = {int(key[1:]) for key in known if key[1:].isdigit()}
+    next_key = max(used, default=0) + 1
+    cleaned: list[dict[str, Any]] = []
+    for lane in lanes:
+        label = " ".join(str(lane.get("label", "")).split())
+        if not label:
+            raise InvalidInput(_("Donnez un nom à chaque ligne."))
+        if len(label) > COLUMN_LABEL_MAX:
+            raise InvalidInput(
+                _("Un nom de ligne fait au plus %(n)d caractères.") % {"n": COLUMN_LABEL_MAX}
+            )
+        kind = lane.get("kind", LaneKind.OTHER)
+        if kind not in LaneKind.values:
+            raise InvalidInput(_("Type de ligne inconnu."))
+        key = lane.get("key")
+        if key not in known or any(c["key"] == key for c in cleaned):
+            key, next_key = f"l{next_key}", next_key + 1
+        cleaned.append(
+            {"key": key, "label": label, "kind": kind, "enabled": bool(lane.get("enabled", True))}
+        )
+    if len({lane["label"] for lane in cleaned}) != len(cleaned):
+        raise InvalidInput(_("Deux lignes ne peuvent pas porter le même nom."))
+    if not any(lane["enabled"] for lane in cleaned):
+        raise InvalidInput(_("Gardez au moins une ligne ouverte."))
+    return cleaned
+
+
 def check_settings(identity: str, max_notes: int) -> None:
     if identity not in Identity.values:
         raise InvalidInput(_("Mode de signature inconnu."))
@@ -144,7 +243,8 @@ def activities_from_template(workshop: Workshop, template: str) -> list[Activity
         raise InvalidInput(_("Modèle d'atelier inconnu."))
     created: list[Activity] = []
     for position, spec in enumerate(TEMPLATES[template].activities, start=1):
-        voting = spec.kind != ActivityKind.IDEATION
+        voting = spec.kind in (ActivityKind.VOTE, ActivityKind.RATING)
+        journey = spec.kind == ActivityKind.JOURNEY
         created.append(
             Activity.objects.create(
                 workshop=workshop,
@@ -152,7 +252,12 @@ def activities_from_template(workshop: Workshop, template: str) -> list[Activity
                 kind=spec.kind,
                 title=spec.title,
                 prompt=spec.prompt,
-                columns=clean_columns(list(spec.columns), []),
+                columns=clean_columns(
+                    list(spec.columns), [], MAX_STAGES if journey else MAX_COLUMNS
+                ),
+                lanes=default_lanes() if journey else [],
+                persona=spec.persona,
+                scenario=spec.scenario,
                 identity=spec.identity,
                 private=spec.private,
                 reactions=spec.reactions,

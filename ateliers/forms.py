@@ -8,7 +8,14 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from ateliers.agenda_templates import DEFAULT_TEMPLATE, MAX_COLUMNS, TEMPLATES
+from ateliers.agenda_templates import (
+    DEFAULT_STAGES,
+    DEFAULT_TEMPLATE,
+    MAX_COLUMNS,
+    MAX_STAGES,
+    TEMPLATES,
+    default_lanes,
+)
 from ateliers.dossier import (
     LIST_FIELDS,
     NO_PRIOR_ACTIONS,
@@ -19,8 +26,11 @@ from ateliers.dossier import (
 from ateliers.models import (
     MAX_NOTES_LIMIT,
     MAX_VOTES_PER_PERSON,
+    ActivityKind,
     Challenge,
+    Horizon,
     Identity,
+    LaneKind,
     Method,
     VoteTarget,
     Workshop,
@@ -409,3 +419,117 @@ class VoteActivityForm(DsfrForm):
             "axis_x": activity.axis_x,
             "axis_y": activity.axis_y,
         }
+
+
+class JourneyActivityForm(DsfrForm):
+    """A journey map's frame, stages and lanes (ateliers.journey_maps checks the rules).
+
+    Stages are typed one per line, in their order: moving a line moves the stage, and a
+    renamed line keeps its cards. Each lane has its label and an "open" box; one more,
+    empty, adds a lane."""
+
+    title = forms.CharField(label=_("Titre de l'activité"), max_length=200)
+    prompt = forms.CharField(label=_("Consigne"), max_length=300, required=False)
+    persona = forms.CharField(
+        label=_("Qui voyage ?"),
+        max_length=200,
+        required=False,
+        help_text=_("Ex. « Une allocataire de 58 ans qui n'a pas d'ordinateur »."),
+    )
+    scenario = forms.CharField(
+        label=_("Vers quel but ?"),
+        max_length=300,
+        required=False,
+        help_text=_("Ex. « Renouveler ses droits avant la fin du mois »."),
+    )
+    horizon = forms.ChoiceField(
+        label=_("Parcours"),
+        choices=Horizon.choices,
+        initial=Horizon.AS_IS,
+        widget=forms.RadioSelect,
+    )
+    pair_id = forms.TypedChoiceField(
+        label=_("Comparer avec le parcours"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_(
+            "Un parcours souhaité se compare au parcours actuel : les deux courbes côte à côte."
+        ),
+    )
+    stages = forms.CharField(
+        label=_("Étapes"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Une par ligne, dans l'ordre du parcours (de 2 à %(n)d).") % {"n": MAX_STAGES},
+    )
+    identity = forms.ChoiceField(
+        label=_("Signature des cartes"),
+        choices=Identity.choices,
+        initial=Identity.ANONYMOUS,
+        widget=forms.RadioSelect,
+    )
+    private = forms.BooleanField(
+        label=_("Mode privé : cartes masquées jusqu'à leur révélation"), required=False
+    )
+    max_notes = forms.IntegerField(
+        label=_("Cartes par personne au plus"), min_value=1, max_value=MAX_NOTES_LIMIT, initial=30
+    )
+
+    def __init__(self, *args, workshop, activity=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        others = workshop.activities.filter(kind=ActivityKind.JOURNEY).order_by("position")
+        if activity is not None:
+            others = others.exclude(pk=activity.pk)
+        self.fields["pair_id"].choices = [("", _("Aucun"))] + [
+            (a.pk, f"{a.position}. {a.title}") for a in others
+        ]
+        self.lanes = list(activity.lanes if activity else default_lanes())
+        extra = {"key": "", "label": "", "kind": LaneKind.OTHER, "enabled": True}
+        for n, lane in enumerate([*self.lanes, extra]):
+            self.fields[f"lane_{n}_label"] = forms.CharField(
+                label=_("Ligne %(n)d (%(kind)s)")
+                % {"n": n + 1, "kind": LaneKind(lane["kind"]).label}
+                if lane["key"]
+                else _("Ajouter une ligne"),
+                max_length=40,
+                required=False,
+                initial=lane["label"],
+            )
+            self.fields[f"lane_{n}_enabled"] = forms.BooleanField(
+                label=_("Ligne ouverte aux cartes"), required=False, initial=lane["enabled"]
+            )
+        self.lanes.append(extra)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        lanes = []
+        for n, lane in enumerate(self.lanes):
+            label = data.pop(f"lane_{n}_label", "") or ""
+            enabled = data.pop(f"lane_{n}_enabled", False)
+            if not lane["key"] and not label.strip():
+                continue  # the empty extra line
+            lanes.append({**lane, "label": label, "enabled": enabled})
+        data["lanes"] = lanes
+        data["stages"] = [
+            line.strip() for line in data.get("stages", "").splitlines() if line.strip()
+        ]
+        return data
+
+    @classmethod
+    def initial_for(cls, activity) -> dict:
+        return {
+            "title": activity.title,
+            "prompt": activity.prompt,
+            "persona": activity.persona,
+            "scenario": activity.scenario,
+            "horizon": activity.horizon,
+            "pair_id": activity.pair_id,
+            "stages": "\n".join(c["label"] for c in activity.columns),
+            "identity": activity.identity,
+            "private": activity.private,
+            "max_notes": activity.max_notes,
+        }
+
+    @classmethod
+    def initial_new(cls) -> dict:
+        return {"stages": "\n".join(DEFAULT_STAGES)}

@@ -216,6 +216,7 @@ class ActivityKind(models.TextChoices):
     IDEATION = "ideation", _("Tableau d'idéation")
     VOTE = "vote", _("Vote par points")
     RATING = "rating", _("Notation sur deux axes")
+    JOURNEY = "journey", _("Parcours usager")
 
 
 VOTING_KINDS = (ActivityKind.VOTE, ActivityKind.RATING)
@@ -240,6 +241,25 @@ MAX_VOTES_PER_PERSON = 20
 
 def default_columns() -> list[dict[str, str]]:
     return []
+
+
+class LaneKind(models.TextChoices):
+    """What a row of a journey map holds. `pain_points` is what a vote on irritants
+    takes its items from; the others are free rows the facilitator can rename."""
+
+    ACTIONS = "actions", _("Ce que fait la personne")
+    TOUCHPOINTS = "touchpoints", _("Points de contact et canaux")
+    THOUGHTS = "thoughts", _("Ce qu'elle pense et ressent")
+    PAIN_POINTS = "pain_points", _("Irritants")
+    OPPORTUNITIES = "opportunities", _("Opportunités")
+    OTHER = "other", _("Autre")
+
+
+class Horizon(models.TextChoices):
+    """A journey as it is today, or as the team wants it to be."""
+
+    AS_IS = "as_is", _("Parcours actuel")
+    TO_BE = "to_be", _("Parcours souhaité")
 
 
 class ActivityState(models.TextChoices):
@@ -309,6 +329,22 @@ class Activity(models.Model):
     anonymous_votes = models.BooleanField(_("votes anonymes"), default=True)
     axis_x = models.CharField(_("premier axe"), max_length=40, default="Impact")
     axis_y = models.CharField(_("second axe"), max_length=40, default="Faisabilité")
+    # Journey maps (kind journey): stages are `columns`; rows are `lanes`
+    # ([{"key": "l1", "label": "Irritants", "kind": "pain_points", "enabled": true}, …]).
+    persona = models.CharField(_("qui voyage (persona)"), max_length=200, blank=True)
+    scenario = models.CharField(_("vers quel but (scénario)"), max_length=300, blank=True)
+    lanes = models.JSONField(default=default_columns, blank=True)
+    horizon = models.CharField(
+        _("parcours"), max_length=5, choices=Horizon.choices, default=Horizon.AS_IS
+    )
+    pair = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("parcours apparié"),
+    )
 
     class Meta:
         verbose_name = _("activité")
@@ -329,6 +365,10 @@ class Activity(models.Model):
 
     def column_keys(self) -> set[str]:
         return {column["key"] for column in self.columns}
+
+    def open_lane_keys(self) -> set[str]:
+        """The lanes of a journey that take new cards."""
+        return {lane["key"] for lane in self.lanes if lane.get("enabled", True)}
 
     @property
     def is_voting(self) -> bool:

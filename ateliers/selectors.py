@@ -6,13 +6,16 @@ that applies events to an old snapshot ends with what a fresh snapshot would sho
 
 from django.utils import timezone
 
-from ateliers.models import Activity, Workshop
+from ateliers.models import Activity, ActivityKind, Workshop
+from participation.curves import curve_out
 from participation.models import Cluster, Contribution, Participant, VoteItem
 from participation.selectors import cluster_out, contribution_out, is_public, me_out, phone_shape
 from participation.tallies import live_items, tally_out, vote_item_out
 from realtime.events import (
     ActivityOut,
     ColumnOut,
+    JourneySettingsOut,
+    LaneOut,
     Snapshot,
     TimerOut,
     VoteSettingsOut,
@@ -63,6 +66,19 @@ def activity_out(activity: Activity) -> ActivityOut:
         )
         if activity.is_voting
         else None,
+        journey=journey_settings_out(activity),
+    )
+
+
+def journey_settings_out(activity: Activity) -> JourneySettingsOut | None:
+    if activity.kind != ActivityKind.JOURNEY:
+        return None
+    return JourneySettingsOut(
+        persona=activity.persona,
+        scenario=activity.scenario,
+        horizon=activity.horizon,  # type: ignore[arg-type]
+        pair_id=activity.pair_id,
+        lanes=[LaneOut(**lane) for lane in activity.lanes],
     )
 
 
@@ -91,6 +107,7 @@ def workshop_snapshot(workshop_id: int, participant: Participant | None = None) 
         ]
     clusters = Cluster.objects.filter(activity__workshop_id=workshop_id)
     votes = [a for a in activities.values() if a.is_voting]
+    journeys = [a for a in activities.values() if a.kind == ActivityKind.JOURNEY]
     items = live_items(VoteItem.objects.filter(activity__in=votes))
     return Snapshot(
         seq=workshop.last_seq,
@@ -101,5 +118,6 @@ def workshop_snapshot(workshop_id: int, participant: Participant | None = None) 
         clusters=[cluster_out(c) for c in clusters],
         vote_items=[vote_item_out(item) for item in items],
         tallies=[tally_out(a, for_phone=participant is not None) for a in votes],
-        me=me_out(participant, votes) if participant else None,
+        curves=[curve_out(a, for_phone=participant is not None) for a in journeys],
+        me=me_out(participant, votes, journeys) if participant else None,
     )

@@ -12,12 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ateliers import actions, agenda, dossier
+from ateliers import actions, agenda, dossier, journey_maps
 from ateliers.decisions import public_results_url
 from ateliers.errors import DomainError
 from ateliers.forms import (
     ActivityForm,
     ChallengeForm,
+    JourneyActivityForm,
     VoteActivityForm,
     WorkshopFactsForm,
     WorkshopForm,
@@ -300,9 +301,53 @@ def _vote_form_page(
     )
 
 
+def _journey_form_page(
+    request: HttpRequest, workshop: Workshop, activity: Activity | None
+) -> HttpResponse:
+    initial = (
+        JourneyActivityForm.initial_for(activity) if activity else JourneyActivityForm.initial_new()
+    )
+    form = JourneyActivityForm(
+        request.POST or None, initial=initial, workshop=workshop, activity=activity
+    )
+    return _agenda_form_page(
+        request,
+        workshop,
+        activity,
+        form,
+        journey_maps.journey_add,
+        journey_maps.journey_update,
+        (_("Le parcours a été ajouté au déroulé."), _("Le parcours a été modifié.")),
+        kind=ActivityKind.JOURNEY,
+    )
+
+
+@login_required
+@require_POST
+def journey_vote(request: HttpRequest, pk: int, activity_id: int) -> HttpResponse:
+    """Send a map's irritants to a dot vote, placed right after the map."""
+    workshop = _workshop_for(request, pk)
+    try:
+        journey_maps.journey_vote(
+            user=request.user, workshop_id=workshop.pk, activity_id=activity_id
+        )
+        messages.success(
+            request,
+            _(
+                "Un vote sur les irritants a été ajouté juste après le parcours. "
+                "Ouvrez-le quand la salle est prête."
+            ),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("workshop_detail", pk=workshop.pk)
+
+
 @login_required
 def activity_add(request: HttpRequest, pk: int, kind: str = ActivityKind.IDEATION) -> HttpResponse:
     workshop = _workshop_for(request, pk)
+    if kind == ActivityKind.JOURNEY:
+        return _journey_form_page(request, workshop, None)
     if kind in VOTING_KINDS:
         return _vote_form_page(request, workshop, None, kind)
     return _activity_form_page(request, workshop, None)
@@ -314,6 +359,8 @@ def activity_edit(request: HttpRequest, pk: int, activity_id: int) -> HttpRespon
     activity = get_object_or_404(Activity, pk=activity_id, workshop=workshop)
     if activity.is_voting:
         return _vote_form_page(request, workshop, activity, activity.kind)
+    if activity.kind == ActivityKind.JOURNEY:
+        return _journey_form_page(request, workshop, activity)
     return _activity_form_page(request, workshop, activity)
 
 

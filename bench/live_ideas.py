@@ -45,7 +45,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from moderator import Moderator  # bench/moderator.py: this script's folder is on the path
-from votes import VotePlan, send_votes, vote_command, vote_report
+from votes import VotePlan, feeling_command, send_votes, vote_command, vote_report
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.typing import Origin
@@ -69,6 +69,7 @@ DOMAIN_EVENTS = frozenset(
         "redacted",
         "vote.items",
         "vote.tally",
+        "journey.curve",
     }
 )
 CREATED, UPDATED = "contribution.created", "contribution.updated"
@@ -134,7 +135,7 @@ class Idea:
     queued_offline: bool = False  # created while its phone had no synced socket
     in_flight_at_drop: bool = False  # storm: sent just before its phone dropped
     fault_burst: bool = False  # sent just before a fault
-    vote_item: int | None = None  # a vote (bench/votes.py), not an idea
+    vote_item: int | str | None = None  # a vote or a stage rating (bench/votes.py), not an idea
 
 
 @dataclass
@@ -167,6 +168,7 @@ class Run:
     storm_at: float | None = None
     storm_closed_s: float | None = None
     faults: list[dict[str, Any]] = field(default_factory=list)
+    cells: list[tuple[str, str]] = field(default_factory=list)  # a journey's (stage, lane)
 
     def spawn(self, coroutine: Awaitable[Any], tasks: set[asyncio.Task]) -> None:
         task = asyncio.ensure_future(coroutine)
@@ -629,6 +631,10 @@ class Screen(Link):
             items = data["tally"]["items"] or []
             self.tallies.append((at, sum(item.get("count") or 0 for item in items)))
             return
+        if kind == "journey.curve":  # every stage's raters, added up: the ratings stored
+            stages = data["curve"]["stages"] or []
+            self.tallies.append((at, sum(s["n"] for s in stages if isinstance(s["n"], int))))
+            return
         if kind != CREATED:
             return
         if via_sync:
@@ -875,6 +881,8 @@ def new_idea(run: Run, phone: "Phone", activity_id: int, number: str) -> Idea:
         "activity_id": activity_id,
         "body": f"[{key}] Idée de charge n°{number}, téléphone {phone.index}",
     }
+    if run.cells:  # a card of a journey map, in a cell of its own
+        command["column"], command["lane"] = run.cells[int(number) % len(run.cells)]
     idea = Idea(
         key=key, phone=phone.index, sent_at=now(), command=json.dumps(command, ensure_ascii=False)
     )
@@ -1069,6 +1077,8 @@ async def run_bench(args: argparse.Namespace) -> dict[str, Any]:
         heartbeat=args.heartbeat,
         max_beats=max_beats,
     )
+    journey = journey_setup(args)
+    run.cells = [(stage, lane) for stage in journey.get("stages", []) for lane in journey["lanes"]]
     phones = [
         Phone(run, i, args.url, i % len(args.url), args.workshop_id, sample=i < args.sample_phones)
         for i in range(args.phones)
@@ -1151,14 +1161,15 @@ async def run_bench(args: argparse.Namespace) -> dict[str, Any]:
     plan = vote_plan(args)
     if plan is not None:
 
-        def new_vote(phone: Phone, item_id: int, number: int) -> Idea:
+        def new_vote(phone: Phone, item_id: Any, number: int) -> Idea:
             key = f"{run.tag}-v{number}"
+            if plan.feelings:
+                value = random.Random(f"{args.seed}-{number}").randint(-2, 2)
+                command = feeling_command(key, plan.activity_id, item_id, value)
+            else:
+                command = vote_command(key, item_id)
             vote = Idea(
-                key=key,
-                phone=phone.index,
-                sent_at=now(),
-                command=vote_command(key, item_id),
-                vote_item=item_id,
+                key=key, phone=phone.index, sent_at=now(), command=command, vote_item=item_id
             )
             run.votes[key] = vote
             return vote
@@ -1232,7 +1243,18 @@ async def run_bench(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def vote_plan(args: argparse.Namespace) -> VotePlan | None:
-    """The votes to send, on the vote activity bench/setup_workshop.py prepared."""
+    """The votes to send, on the vote activity bench/setup_workshop.py prepared, or the
+    stage ratings, on its journey map."""
+    if args.feelings_per_phone:
+        journey = journey_setup(args)
+        return VotePlan(
+            activity_id=args.activity_id,
+            item_ids=journey["stages"],
+            rate=0.0,
+            duration=args.vote_duration or args.duration,
+            per_phone=args.feelings_per_phone,
+            feelings=True,
+        )
     if not (args.vote_rate or args.votes_per_phone):
         return None
     with open(args.setup, encoding="utf-8") as source:
@@ -1246,6 +1268,17 @@ def vote_plan(args: argparse.Namespace) -> VotePlan | None:
         duration=args.vote_duration or args.duration,
         per_phone=args.votes_per_phone,
     )
+
+
+def journey_setup(args: argparse.Namespace) -> dict[str, Any]:
+    """The journey map bench/setup_workshop.py --journey prepared (stages, open lanes)."""
+    if not args.setup:
+        return {}
+    with open(args.setup, encoding="utf-8") as source:
+        journey = json.load(source).get("journey") or {}
+    if args.feelings_per_phone and not journey:
+        raise RuntimeError("stage ratings asked but the workshop has no journey (--journey)")
+    return journey
 
 
 def moderation_figures(
@@ -1851,6 +1884,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--vote-duration", type=float, default=0.0, help="seconds of voting (0: --duration)"
+    )
+    parser.add_argument(
+        "--feelings-per-phone",
+        type=int,
+        default=0,
+        help="on a journey map (setup --journey): each phone rates this many stages",
     )
     parser.add_argument("--setup", default="", help="setup_workshop.py's JSON (vote items)")
     parser.add_argument("--json", dest="json_out", help="also write the figures to this file")

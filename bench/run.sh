@@ -33,8 +33,8 @@ SETUP_ARGS=() # --private: the board collects notes hidden until the facilitator
 PASS=()       # everything else goes to live_ideas.py
 while (($# > 0)); do
 	case $1 in
-	--private)
-		SETUP_ARGS+=(--private)
+	--private | --journey)
+		SETUP_ARGS+=("$1")
 		shift
 		;;
 	--vote-items | --votes-per-person)
@@ -193,8 +193,9 @@ log "$WORKERS Daphne process(es) serving $APP up on ports ${PORTS[*]}"
 PASSWORD="bench-$(head -c 12 /dev/urandom | base64 | tr -d '/+=')"
 SETUP=$("$PY" bench/setup_workshop.py --username bench-facilitator --password "$PASSWORD" "${SETUP_ARGS[@]}")
 echo "$SETUP" >"$OUT/workshop.json"
+# On a journey map (--journey), phones post their cards and ratings to it.
 read -r WORKSHOP_ID JOIN_CODE ACTIVITY_ID < <("$PY" -c \
-	'import json, sys; d = json.load(sys.stdin); print(d["workshop_id"], d["join_code"], d["activity_id"])' \
+	'import json, sys; d = json.load(sys.stdin); print(d["workshop_id"], d["join_code"], d.get("journey_activity_id") or d["activity_id"])' \
 	<<<"$SETUP")
 log "workshop $WORKSHOP_ID (code $JOIN_CODE), activity $ACTIVITY_ID"
 
@@ -233,19 +234,25 @@ else
 	log "could not read the contributions or the report: no database check"
 fi
 
-# Every acked vote must be one row, and the big screen's last tally must count them all.
-VOTE_ID=$("$PY" -c 'import json, sys; print(json.load(sys.stdin).get("vote_activity_id") or "")' <<<"$SETUP")
-if [[ -n $VOTE_ID && -s $OUT/report.json ]]; then
-	ROWS=$(psql "$DATABASE_URL" -tA -c "SELECT count(*) FROM participation_vote WHERE activity_id = $VOTE_ID")
-	"$PY" - "$OUT/report.json" "$ROWS" <<'PY' || status=1
+# Every acked vote (or stage rating) must be one row, and the big screen's last tally (or
+# curve) must count them all. Usage: counted_check LABEL TABLE ACTIVITY_ID
+counted_check() {
+	local rows
+	rows=$(psql "$DATABASE_URL" -tA -c "SELECT count(*) FROM $2 WHERE activity_id = $3")
+	"$PY" - "$OUT/report.json" "$rows" "$1" <<'PY' || status=1
 import json, sys
 votes = json.load(open(sys.argv[1])).get("votes") or {}
-rows = int(sys.argv[2])
+rows, label = int(sys.argv[2]), sys.argv[3]
 ok = votes.get("acked") == rows == votes.get("screen_counted")
-print(f"votes            acked {votes.get('acked')}, rows in the database {rows}, counted on "
+print(f"{label:<17}acked {votes.get('acked')}, rows in the database {rows}, counted on "
       f"the big screen {votes.get('screen_counted')}: {'EQUAL' if ok else 'MISMATCH'}")
 sys.exit(0 if ok else 1)
 PY
+}
+VOTE_ID=$("$PY" -c 'import json, sys; print(json.load(sys.stdin).get("vote_activity_id") or "")' <<<"$SETUP")
+if [[ -s $OUT/report.json ]]; then
+	[[ -z $VOTE_ID ]] || counted_check votes participation_vote "$VOTE_ID"
+	! grep -q '"journey"' <<<"$SETUP" || counted_check "stage ratings" participation_stagefeeling "$ACTIVITY_ID"
 fi
 
 MACHINE_AFTER=$(machine_busy)

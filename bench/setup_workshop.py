@@ -33,6 +33,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="also open a dot vote on this many notes of an earlier board (0: no vote)",
     )
     parser.add_argument("--votes-per-person", type=int, default=20)
+    parser.add_argument(
+        "--journey",
+        action="store_true",
+        help="phones post to a journey map (five stages × five lanes) instead of a board",
+    )
     return parser.parse_args(argv)
 
 
@@ -80,6 +85,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     actions.workshop_start(user=user, workshop_id=workshop.pk)
     vote = open_vote(user, workshop, args) if args.vote_items else {}
+    if args.journey:
+        activity = open_journey(user, workshop)
+        vote["journey_activity_id"] = activity.pk
+        vote["journey"] = {
+            "stages": [c["key"] for c in activity.columns],
+            "lanes": sorted(activity.open_lane_keys()),
+        }
 
     print(
         json.dumps(
@@ -91,6 +103,24 @@ def main(argv: list[str] | None = None) -> None:
             }
         )
     )
+
+
+def open_journey(user, workshop):
+    """A journey map with the usual stages and lanes, the current activity: cards from
+    every phone, as many as the limit allows."""
+    from ateliers import actions, journey_maps
+    from ateliers.models import MAX_NOTES_LIMIT, Activity
+
+    made = journey_maps.journey_add(
+        user=user,
+        workshop_id=workshop.pk,
+        title="Parcours de charge",
+        persona="Une personne qui renouvelle ses droits",
+        max_notes=MAX_NOTES_LIMIT,
+    )
+    journey_id = made.result["activity_id"]
+    actions.agenda_goto(user=user, workshop_id=workshop.pk, activity_id=journey_id)
+    return Activity.objects.get(pk=journey_id)
 
 
 def open_vote(user, workshop, args: argparse.Namespace) -> dict:

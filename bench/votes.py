@@ -2,7 +2,10 @@
 
 `bench/live_ideas.py --vote-rate R` (or `--votes-per-phone K`) sends `vote.add` commands
 through each phone's outbox, exactly like ideas (same reconnect and resend rules), on
-the vote activity that `bench/setup_workshop.py --vote-items N` prepared. The big screen
+the vote activity that `bench/setup_workshop.py --vote-items N` prepared. With
+`--feelings-per-phone K` on a journey map (`setup_workshop.py --journey`) the same path
+sends `feeling.set`: each phone rates K different stages, and the big screen's
+`journey.curve` (the raters of every stage, added up) plays the part of the tally. The big screen
 records every `vote.tally` it receives; a vote counts as shown when a tally's total
 reaches its rank among the acknowledged votes (votes commit in ack order, near enough),
 which gives a send → big-screen latency per vote although tallies are aggregates.
@@ -22,15 +25,24 @@ now = time.perf_counter
 @dataclass
 class VotePlan:
     activity_id: int
-    item_ids: list[int]
+    item_ids: list[Any]  # vote item ids, or stage keys of a journey map
     rate: float
     duration: float
     per_phone: int  # 0: `rate` × `duration` votes from random phones
+    feelings: bool = False  # stage ratings: each phone on different stages
 
 
 def schedule(plan: VotePlan, phones: int, seed: int) -> list[tuple[float, int, int]]:
     """(seconds from start, phone index, item id) for every vote, in time order."""
     rng = random.Random(seed)
+    if plan.feelings:
+        per_phone = min(plan.per_phone, len(plan.item_ids))
+        pairs = [
+            (p, stage) for p in range(phones) for stage in rng.sample(plan.item_ids, per_phone)
+        ]
+        rng.shuffle(pairs)
+        step = plan.duration / max(len(pairs), 1)
+        return [(n * step, owner, stage) for n, (owner, stage) in enumerate(pairs)]
     if plan.per_phone:
         owners = [p for p in range(phones) for _ in range(plan.per_phone)]
         rng.shuffle(owners)
@@ -59,6 +71,18 @@ async def send_votes(
 
 def vote_command(key: str, item_id: int) -> str:
     return json.dumps({"type": "vote.add", "request_id": key, "item_id": item_id})
+
+
+def feeling_command(key: str, activity_id: int, stage: str, value: int) -> str:
+    return json.dumps(
+        {
+            "type": "feeling.set",
+            "request_id": key,
+            "activity_id": activity_id,
+            "stage": stage,
+            "value": value,
+        }
+    )
 
 
 def shown_latencies(votes: list[Any], tallies: list[tuple[float, int]]) -> tuple[list[float], int]:

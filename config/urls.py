@@ -51,9 +51,20 @@ urlpatterns = [
         name="rating_add",
     ),
     path(
+        "ateliers/<int:pk>/activites/nouveau-parcours/",
+        ateliers_views.activity_add,
+        {"kind": "journey"},
+        name="journey_add",
+    ),
+    path(
         "ateliers/<int:pk>/activites/<int:activity_id>/",
         ateliers_views.activity_edit,
         name="activity_edit",
+    ),
+    path(
+        "ateliers/<int:pk>/activites/<int:activity_id>/voter-irritants/",
+        ateliers_views.journey_vote,
+        name="journey_vote",
     ),
     *[
         path(

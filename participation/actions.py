@@ -52,8 +52,11 @@ def clean_body(body: str) -> str:
 
 
 def clean_column(activity: Activity, column: str) -> str:
-    """A board with columns needs one of them; a board without takes none."""
+    """A board with columns needs one of them; a board without takes none. A card of a
+    journey map needs one of its stages."""
     keys = activity.column_keys()
+    if activity.kind == ActivityKind.JOURNEY and column not in keys:
+        raise InvalidInput(_("Choisissez une étape du parcours."))
     if not keys:
         if column:
             raise InvalidInput(_("Cette activité n'a pas de colonnes."))
@@ -61,6 +64,18 @@ def clean_column(activity: Activity, column: str) -> str:
     if column not in keys:
         raise InvalidInput(_("Choisissez une colonne pour votre contribution."))
     return column
+
+
+def clean_lane(activity: Activity, lane: str) -> str:
+    """A card of a journey map goes in one of its lanes still taking cards; a note of a
+    board has no lane."""
+    if activity.kind != ActivityKind.JOURNEY:
+        if lane:
+            raise InvalidInput(_("Cette activité n'a pas de lignes."))
+        return ""
+    if lane not in activity.open_lane_keys():
+        raise InvalidInput(_("Choisissez une ligne ouverte du parcours."))
+    return lane
 
 
 def participant_actor(participant: Participant) -> str:
@@ -155,7 +170,7 @@ def _open_activity(workshop: Workshop, activity_id: int) -> Activity:
     if not found:
         raise NotFound()
     activity = found[0]
-    if activity.kind != ActivityKind.IDEATION:
+    if activity.kind not in (ActivityKind.IDEATION, ActivityKind.JOURNEY):
         raise InvalidInput(_("Cette activité ne reçoit pas de contributions écrites."))
     if activity.state != ActivityState.OPEN:
         raise ActivityClosed()
@@ -200,14 +215,16 @@ def contribution_create(
     activity_id: int,
     body: str,
     column: str = "",
+    lane: str = "",
     request_id: str | None = None,
 ) -> CommandResult:
-    """Post a note on an open activity of the participant's own live workshop."""
+    """Post a note on an open board, or a card in a cell (stage `column`, row `lane`) of
+    an open journey map, of the participant's own live workshop."""
     body = clean_body(body)
 
     def create(workshop: Workshop) -> tuple[int, dict[str, Any]]:
         activity = _open_activity(workshop, activity_id)
-        column_key = clean_column(activity, column)
+        column_key, lane_key = clean_column(activity, column), clean_lane(activity, lane)
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM participation_contribution"
@@ -221,7 +238,7 @@ def contribution_create(
                 % {"n": activity.max_notes}
             )
         note = Contribution.objects.create(
-            activity=activity, participant=participant, body=body, column=column_key
+            activity=activity, participant=participant, body=body, column=column_key, lane=lane_key
         )
         note.participant = participant
         return _ack_note(publish_note(note, activity, created=True), note, activity)
@@ -235,10 +252,11 @@ def contribution_update(
     contribution_id: int,
     body: str,
     column: str | None = None,
+    lane: str | None = None,
     request_id: str | None = None,
 ) -> CommandResult:
-    """The author rewrites their note (or moves it to another column) while the
-    activity is open."""
+    """The author rewrites their note (or moves it to another column, or a card to
+    another cell) while the activity is open."""
     body = clean_body(body)
 
     def update(workshop: Workshop) -> tuple[int, dict[str, Any]]:
@@ -248,8 +266,10 @@ def contribution_update(
         note.body = body
         if column is not None:
             note.column = clean_column(activity, column)
+        if lane is not None:
+            note.lane = clean_lane(activity, lane)
         note.edited_at = timezone.now()
-        note.save(update_fields=["body", "column", "edited_at"])
+        note.save(update_fields=["body", "column", "lane", "edited_at"])
         return _ack_note(publish_note(note, activity, was_public=was_public), note, activity)
 
     return participant_command(participant, request_id, update)

@@ -80,6 +80,7 @@ class Contribution(models.Model):
     )
     body = models.TextField(max_length=settings.CONTRIBUTION_MAX_LENGTH)
     column = models.CharField(max_length=20, blank=True)  # a key of activity.columns
+    lane = models.CharField(max_length=20, blank=True)  # a key of activity.lanes (journeys)
     cluster = models.ForeignKey(
         Cluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="contributions"
     )
@@ -186,3 +187,36 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.x}×{self.y}"
+
+
+FEELING_MIN, FEELING_MAX = -2, 2
+
+
+class StageFeeling(models.Model):
+    """How a participant says one stage of a journey feels, from −2 (very hard) to +2
+    (very good): the points of the map's emotion curve."""
+
+    activity = models.ForeignKey(
+        "ateliers.Activity", on_delete=models.CASCADE, related_name="feelings"
+    )
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="feelings")
+    stage = models.CharField(max_length=20)  # a key of activity.columns
+    value = models.SmallIntegerField(
+        validators=[MinValueValidator(FEELING_MIN), MaxValueValidator(FEELING_MAX)]
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ressenti d'une étape")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "activity", "stage"], name="feeling_once_per_stage"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=FEELING_MIN, value__lte=FEELING_MAX),
+                name="feeling_within_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage}: {self.value:+d}"

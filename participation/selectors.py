@@ -2,9 +2,16 @@
 
 from ateliers.models import Activity, Identity
 from participation.devices import device_hash
-from participation.models import Cluster, Contribution, ContributionStatus, Participant, Reaction
+from participation.models import (
+    Cluster,
+    Contribution,
+    ContributionStatus,
+    Participant,
+    Reaction,
+    StageFeeling,
+)
 from participation.tallies import my_votes_out
-from realtime.events import ClusterOut, ContributionOut, MeOut
+from realtime.events import ClusterOut, ContributionOut, MeOut, MyFeelingsOut
 
 
 def author_of(contribution: Contribution, activity: Activity) -> str | None:
@@ -28,6 +35,7 @@ def contribution_out(
         body=contribution.body,
         author=author_of(contribution, activity),
         column=contribution.column,
+        lane=contribution.lane,
         cluster_id=contribution.cluster_id,
         status=contribution.status,  # type: ignore[arg-type]
         hidden_reason=contribution.hidden_reason,
@@ -56,8 +64,13 @@ def is_public(contribution: Contribution, activity: Activity) -> bool:
     return contribution.status == ContributionStatus.VISIBLE and not activity.is_hidden_from_phones
 
 
-def me_out(participant: Participant, votes: list[Activity] | None = None) -> MeOut:
-    """`votes`: the workshop's vote and rating activities, for the participant's own votes."""
+def me_out(
+    participant: Participant,
+    votes: list[Activity] | None = None,
+    journeys: list[Activity] | None = None,
+) -> MeOut:
+    """`votes`: the workshop's vote and rating activities, for the participant's own
+    votes; `journeys`: its journey maps, for their own ratings of the stages."""
     own = participant.contributions.select_related("activity", "participant").order_by(
         "created_at", "pk"
     )
@@ -73,7 +86,17 @@ def me_out(participant: Participant, votes: list[Activity] | None = None) -> MeO
             )
         ),
         votes=[my_votes_out(activity, participant) for activity in votes or []],
+        feelings=my_feelings(participant, journeys or []),
     )
+
+
+def my_feelings(participant: Participant, journeys: list[Activity]) -> list[MyFeelingsOut]:
+    stages: dict[int, dict[str, int]] = {journey.pk: {} for journey in journeys}
+    for activity_id, stage, value in StageFeeling.objects.filter(
+        participant=participant, activity__in=journeys
+    ).values_list("activity_id", "stage", "value"):
+        stages[activity_id][stage] = value
+    return [MyFeelingsOut(activity_id=pk, stages=values) for pk, values in stages.items()]
 
 
 def participant_for_device(workshop_id: int, device_token: str | None) -> Participant | None:

@@ -6,7 +6,7 @@ person, a double tap, a retry after a reconnect (same request_id: answered from 
 receipt) or a vote racing the facilitator's close all end in exactly the rows the rules
 allow, while different people's votes go through in parallel. Votes are
 not events themselves: each commit asks for the tally to be published soon
-(`realtime.coalesce`), at most once per TALLY_INTERVAL per process, so a room voting at
+(`participation.pacing`), at most once per TALLY_INTERVAL per process, so a room voting at
 once costs a few tally messages per second, not one per vote per socket.
 """
 
@@ -21,7 +21,7 @@ from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ateliers.actions import facilitator_command, lock_workshop
+from ateliers.actions import facilitator_command
 from ateliers.errors import (
     ActivityClosed,
     InvalidInput,
@@ -40,7 +40,9 @@ from ateliers.models import (
     Workshop,
     WorkshopState,
 )
+from participation import pacing
 from participation.actions import participant_actor
+from participation.journeys import pain_point_cards
 from participation.models import (
     Cluster,
     Contribution,
@@ -52,12 +54,10 @@ from participation.models import (
 )
 from participation.tallies import live_items, phone_tally, tally_out, vote_item_out
 from realtime.broadcast import publish
-from realtime.coalesce import claim, soon
 from realtime.events import VoteItemsEvent, VoteTallyEvent
 from realtime.receipts import CommandResult, find_receipt, remember
-from realtime.sender import event_loop_for_this_thread
 
-TALLY_INTERVAL = 0.5
+TALLY_INTERVAL = pacing.RESULTS_INTERVAL
 
 
 # Items --------------------------------------------------------------------------------
@@ -65,9 +65,13 @@ TALLY_INTERVAL = 0.5
 
 def _source_items(activity: Activity) -> list[tuple[Contribution | None, Cluster | None, str]]:
     """What a vote puts to the room when the facilitator picked no shortlist: every
-    visible note of its source board, or every cluster."""
+    visible note of its source board, or every cluster; from a journey map, its
+    irritants."""
     if activity.source_id is None:
         return []
+    source = activity.source
+    if source is not None and source.kind == ActivityKind.JOURNEY:
+        return [(card, None, label) for card, label in pain_point_cards(source)]
     if activity.vote_target == VoteTarget.CLUSTERS:
         return [(None, c, c.title) for c in Cluster.objects.filter(activity_id=activity.source_id)]
     notes = Contribution.objects.filter(
@@ -201,32 +205,8 @@ def publish_tally(activity: Activity) -> int:
     )
 
 
-def _publish_open_tally(workshop_id: int, activity_id: int) -> None:
-    with transaction.atomic():
-        lock_workshop(workshop_id)
-        activity = Activity.objects.filter(pk=activity_id).first()
-        if activity is not None and activity.state == ActivityState.OPEN:
-            publish_tally(activity)  # a closed vote published its final tally itself
-
-
-def _flush_tally(workshop_id: int, activity_id: int) -> None:
-    """Publish the tally, unless another server process did within TALLY_INTERVAL: then
-    try again at the end of it, so the last votes are always in a tally."""
-    if claim(f"cocon:tally:{activity_id}", TALLY_INTERVAL):
-        _publish_open_tally(workshop_id, activity_id)
-    else:
-        _schedule_tally(workshop_id, activity_id)
-
-
-def _schedule_tally(workshop_id: int, activity_id: int) -> None:
-    if event_loop_for_this_thread() is None:  # a script or a test, no server: publish now
-        _publish_open_tally(workshop_id, activity_id)
-        return
-    soon(("tally", activity_id), lambda: _flush_tally(workshop_id, activity_id), TALLY_INTERVAL)
-
-
 def _tally_soon(workshop_id: int, activity_id: int) -> None:
-    transaction.on_commit(lambda: _schedule_tally(workshop_id, activity_id))
+    pacing.publish_soon("tally", workshop_id, activity_id, publish_tally)
 
 
 # Participants' votes ------------------------------------------------------------------

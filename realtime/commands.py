@@ -49,6 +49,7 @@ class ContributionCreateCommand(Command):
     activity_id: ObjectId
     body: Body
     column: ColumnKey = ""
+    lane: ColumnKey = ""
 
 
 class ContributionUpdateCommand(Command):
@@ -57,6 +58,7 @@ class ContributionUpdateCommand(Command):
     contribution_id: ObjectId
     body: Body
     column: ColumnKey | None = None
+    lane: ColumnKey | None = None
 
 
 class ContributionWithdrawCommand(Command):
@@ -99,6 +101,27 @@ class RatingClearCommand(Command):
     type: Literal["rating.clear"]
     request_id: RequestId
     item_id: ObjectId
+
+
+Feeling = Annotated[int, Field(ge=-2, le=2)]
+
+
+class FeelingSetCommand(Command):
+    """How a stage of a journey feels to the participant, −2…+2; setting it again
+    replaces it."""
+
+    type: Literal["feeling.set"]
+    request_id: RequestId
+    activity_id: ObjectId
+    stage: ColumnKey
+    value: Feeling
+
+
+class FeelingClearCommand(Command):
+    type: Literal["feeling.clear"]
+    request_id: RequestId
+    activity_id: ObjectId
+    stage: ColumnKey
 
 
 # Facilitators (screens) ------------------------------------------------------------------
@@ -214,6 +237,16 @@ class ContributionMoveCommand(Command):
     cluster_id: ObjectId | None
 
 
+class ContributionPlaceCommand(Command):
+    """Move a card of a journey map to another cell: stage `column`, row `lane`."""
+
+    type: Literal["contribution.place"]
+    request_id: RequestId
+    contribution_id: ObjectId
+    column: ColumnKey
+    lane: ColumnKey
+
+
 class ClusterCreateCommand(Command):
     type: Literal["cluster.create"]
     request_id: RequestId
@@ -254,6 +287,8 @@ AnyCommand = Annotated[
     | VoteRemoveCommand
     | RatingSetCommand
     | RatingClearCommand
+    | FeelingSetCommand
+    | FeelingClearCommand
     | WorkshopStartCommand
     | WorkshopCloseCommand
     | WorkshopShowAuthorsCommand
@@ -272,6 +307,7 @@ AnyCommand = Annotated[
     | ContributionRestoreCommand
     | ContributionSpotlightCommand
     | ContributionMoveCommand
+    | ContributionPlaceCommand
     | ClusterCreateCommand
     | ClusterRenameCommand
     | ClusterDeleteCommand

@@ -27,7 +27,7 @@ from ateliers.errors import DomainError, Forbidden, NotFound, NotJoined
 from ateliers.models import Workshop
 from ateliers.permissions import can_facilitate
 from participation import actions as participation_actions
-from participation import moderation, voting
+from participation import journeys, moderation, voting
 from participation.models import Participant
 from participation.selectors import participant_for_device
 from realtime import presence
@@ -284,8 +284,13 @@ PARTICIPANT_ACTIONS: dict[str, Callable[..., CommandResult]] = {
     "vote.remove": voting.vote_remove,
     "rating.set": voting.rating_set,
     "rating.clear": voting.rating_clear,
+    "feeling.set": journeys.feeling_set,
+    "feeling.clear": journeys.feeling_clear,
 }
-PARALLEL_COMMANDS = frozenset({"vote.add", "vote.remove", "rating.set", "rating.clear"})
+# Commands that take no workshop lock (participation.voting, participation.journeys).
+PARALLEL_COMMANDS = frozenset(
+    {"vote.add", "vote.remove", "rating.set", "rating.clear", "feeling.set", "feeling.clear"}
+)
 # Screen commands -> the action each one runs.
 FACILITATOR_ACTIONS: dict[str, Callable[..., CommandResult]] = {
     "workshop.start": workshop_actions.workshop_start,
@@ -306,6 +311,7 @@ FACILITATOR_ACTIONS: dict[str, Callable[..., CommandResult]] = {
     "contribution.restore": moderation.contribution_restore,
     "contribution.spotlight": moderation.contribution_spotlight,
     "contribution.move": moderation.contribution_move,
+    "contribution.place": journeys.contribution_place,
     "cluster.create": moderation.cluster_create,
     "cluster.rename": moderation.cluster_rename,
     "cluster.delete": moderation.cluster_delete,

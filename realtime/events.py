@@ -57,14 +57,36 @@ class VoteSettingsOut(Shape):
     axis_y: str
 
 
+class LaneOut(Shape):
+    """A row of a journey map. A lane turned off (`enabled` false) takes no new cards
+    and is not shown; its cards are kept."""
+
+    key: str
+    label: str
+    kind: Literal["actions", "touchpoints", "thoughts", "pain_points", "opportunities", "other"]
+    enabled: bool
+
+
+class JourneySettingsOut(Shape):
+    """A journey map's frame: who travels toward what goal, as-is or to-be (a to-be map
+    may be paired with an as-is one, `pair_id`), and its lanes. Its stages are the
+    activity's `columns`, in order."""
+
+    persona: str
+    scenario: str
+    horizon: Literal["as_is", "to_be"]
+    pair_id: int | None
+    lanes: list[LaneOut]
+
+
 class ActivityOut(Shape):
     """`identity`: how notes are signed (anonymous, pseudonymous, named). `private`:
     notes (on a board) or results (of a vote) stay hidden from phones until `revealed`.
-    `vote` is set for the kinds `vote` and `rating`."""
+    `vote` is set for the kinds `vote` and `rating`, `journey` for the kind `journey`."""
 
     id: int
     position: int
-    kind: Literal["ideation", "vote", "rating"]
+    kind: Literal["ideation", "vote", "rating", "journey"]
     title: str
     prompt: str
     state: Literal["pending", "open", "closed"]
@@ -75,17 +97,20 @@ class ActivityOut(Shape):
     reactions: bool
     max_notes: int
     vote: VoteSettingsOut | None
+    journey: JourneySettingsOut | None = None
 
 
 class ContributionOut(Shape):
-    """A note. Phones only ever receive visible notes of revealed activities (and their
-    own); `hidden_reason` is for facilitators."""
+    """A note, or a card of a journey map (`column`: its stage, `lane`: its row). Phones
+    only ever receive visible notes of revealed activities (and their own);
+    `hidden_reason` is for facilitators."""
 
     id: int
     activity_id: int
     body: str
     author: str | None
     column: str
+    lane: str = ""
     cluster_id: int | None
     status: Literal["visible", "hidden"]
     hidden_reason: str
@@ -150,8 +175,50 @@ class MyVotesOut(Shape):
     ratings: dict[int, tuple[int, int]]
 
 
+ProtectedCount = int | Literal["<5", "hidden"]
+
+
+class StageCurveOut(Shape):
+    """How one stage of a journey feels: `n` people rated it, their mean and spread
+    (population standard deviation) on −2…+2, and how many chose each of −2, −1, 0, +1,
+    +2. In a profile's curve, a stage rated by fewer than 5 of them shows `n` "<5" and
+    no figures."""
+
+    stage: str
+    n: int | Literal["<5"]
+    mean: float | None
+    sd: float | None
+    counts: list[int] | None
+
+
+class ProfileCurveOut(Shape):
+    """One profile's curve, under the small-group rule: `stages` only when its number of
+    raters is shown exactly."""
+
+    raters: ProtectedCount
+    stages: list[StageCurveOut] | None
+
+
+class CurveOut(Shape):
+    """A journey map's emotion curve. `raters`: people who rated at least one stage.
+    Phones get no `by_profile`, and no `stages` while a private map is not revealed."""
+
+    activity_id: int
+    raters: int
+    stages: list[StageCurveOut]
+    by_profile: dict[str, ProfileCurveOut] | None
+
+
+class MyFeelingsOut(Shape):
+    """One participant's ratings of a journey's stages (stage key -> −2…+2)."""
+
+    activity_id: int
+    stages: dict[str, int]
+
+
 class MeOut(Shape):
-    """The participant's own view: their notes (even while private), their +1s, their votes."""
+    """The participant's own view: their notes (even while private), their +1s, their
+    votes, their ratings of journey stages."""
 
     participant_id: int
     display_name: str
@@ -160,6 +227,7 @@ class MeOut(Shape):
     contributions: list[ContributionOut]
     reacted_ids: list[int]
     votes: list[MyVotesOut]
+    feelings: list[MyFeelingsOut] = []
 
 
 class Snapshot(Shape):
@@ -171,6 +239,7 @@ class Snapshot(Shape):
     clusters: list[ClusterOut]
     vote_items: list[VoteItemOut]
     tallies: list[TallyOut]
+    curves: list[CurveOut] = []
     me: MeOut | None
 
 
@@ -258,6 +327,15 @@ class VoteTallyEvent(Shape):
     tally: TallyOut
 
 
+class JourneyCurveEvent(Shape):
+    """A journey map's emotion curve, at most every CURVE_INTERVAL while people rate
+    (coalesced), and final when the map closes."""
+
+    type: Literal["journey.curve"] = "journey.curve"
+    seq: int
+    curve: CurveOut
+
+
 class RedactedEvent(Shape):
     """What a phone receives in place of an event it may not see (a note still private):
     only the sequence number, so its sequence has no gap."""
@@ -278,6 +356,7 @@ Event = (
     | ClusterRemovedEvent
     | VoteItemsEvent
     | VoteTallyEvent
+    | JourneyCurveEvent
     | RedactedEvent
 )
 EVENT_TYPES: tuple[type[Shape], ...] = (
@@ -292,6 +371,7 @@ EVENT_TYPES: tuple[type[Shape], ...] = (
     ClusterRemovedEvent,
     VoteItemsEvent,
     VoteTallyEvent,
+    JourneyCurveEvent,
     RedactedEvent,
 )
 

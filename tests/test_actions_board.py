@@ -5,7 +5,7 @@ clusters, reveal), each with its permission and phase rules."""
 import pytest
 
 from ateliers import actions as workshop_actions
-from ateliers import agenda
+from ateliers import agenda, journey_maps
 from ateliers.errors import (
     ActivityClosed,
     Forbidden,
@@ -18,7 +18,7 @@ from ateliers.errors import (
     WorkshopClosed,
 )
 from ateliers.models import Activity
-from participation import actions, moderation
+from participation import actions, journeys, moderation
 from participation.models import Cluster, Contribution, Participant, Reaction
 from realtime.models import CommandReceipt, WorkshopEvent
 from tests.factories import UserFactory
@@ -389,6 +389,12 @@ def _facilitator_calls(workshop, activity, note, cluster):
         "activity_add": (agenda.activity_add, {"title": "Nouvelle"}),
         "activity_move": (agenda.activity_move, {"activity_id": activity.pk, "offset": 1}),
         "activity_delete": (agenda.activity_delete, {"activity_id": activity.pk}),
+        "contribution_place": (
+            journeys.contribution_place,
+            {"contribution_id": note.pk, "column": "c1", "lane": "l1"},
+        ),
+        "journey_add": (journey_maps.journey_add, {"title": "Parcours"}),
+        "journey_vote": (journey_maps.journey_vote, {"activity_id": activity.pk}),
     }, w
 
 
@@ -419,6 +425,9 @@ COMMANDS = [
     "activity_add",
     "activity_move",
     "activity_delete",
+    "contribution_place",
+    "journey_add",
+    "journey_vote",
 ]
 
 

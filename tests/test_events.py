@@ -8,9 +8,9 @@ from collections.abc import Callable
 import pytest
 
 from ateliers import actions as workshop_actions
-from ateliers import agenda
+from ateliers import agenda, journey_maps
 from ateliers.selectors import workshop_snapshot
-from participation import actions, moderation
+from participation import actions, journeys, moderation
 from participation.models import Contribution
 from realtime.events import (
     EVENT_TYPES,
@@ -22,6 +22,7 @@ from realtime.events import (
     ContributionCreatedEvent,
     ContributionRemovedEvent,
     ContributionUpdatedEvent,
+    JourneyCurveEvent,
     RedactedEvent,
     SyncReply,
     VoteItemsEvent,
@@ -124,6 +125,27 @@ def close_vote(facilitator, workshop) -> None:
     )
 
 
+def open_journey(facilitator, workshop) -> int:
+    if workshop.state == "draft":
+        start(facilitator, workshop)
+    made = journey_maps.journey_add(user=facilitator, workshop_id=workshop.pk, title="Parcours")
+    journey_id = made.result["activity_id"]
+    workshop_actions.agenda_goto(user=facilitator, workshop_id=workshop.pk, activity_id=journey_id)
+    workshop.refresh_from_db()
+    return journey_id
+
+
+def rate_a_stage(facilitator, workshop) -> None:
+    journey_id = open_journey(facilitator, workshop)
+    person = actions.participant_join(workshop=workshop, device_token="rater", profile="agent")
+    journeys.feeling_set(participant=person, activity_id=journey_id, stage="c2", value=-1)
+    # Live curves are paced after commit (none here: the test never commits); closing
+    # the map publishes the final one in its own transaction.
+    workshop_actions.activity_close(
+        user=facilitator, workshop_id=workshop.pk, activity_id=journey_id
+    )
+
+
 # One action that emits each event type. A new event type without an entry fails below.
 TRIGGERS: dict[type, Callable] = {
     WorkshopUpdatedEvent: start,
@@ -138,6 +160,7 @@ TRIGGERS: dict[type, Callable] = {
     RedactedEvent: post_private_idea,
     VoteItemsEvent: open_vote,
     VoteTallyEvent: close_vote,
+    JourneyCurveEvent: rate_a_stage,
 }
 
 
@@ -197,6 +220,10 @@ def apply(state: dict, event: dict) -> dict:
         tally = event["tally"]
         others = [t for t in state["tallies"] if t["activity_id"] != tally["activity_id"]]
         state["tallies"] = [*others, tally]
+    elif kind == "journey.curve":
+        curve = event["curve"]
+        others = [c for c in state["curves"] if c["activity_id"] != curve["activity_id"]]
+        state["curves"] = [*others, curve]
     state["seq"] = event["seq"]
     return state
 
@@ -208,6 +235,7 @@ def _normalise(snapshot: dict) -> dict:
     for key in ("activities", "contributions", "clusters", "vote_items"):
         snapshot[key] = sorted(snapshot[key], key=lambda item: item["id"])
     snapshot["tallies"] = sorted(snapshot["tallies"], key=lambda t: t["activity_id"])
+    snapshot["curves"] = sorted(snapshot["curves"], key=lambda c: c["activity_id"])
     return snapshot
 
 
@@ -278,6 +306,42 @@ def a_busy_session(facilitator, workshop) -> None:
         user=facilitator, workshop_id=workshop.pk, activity_id=spare.result["activity_id"]
     )
     workshop_actions.timer_start(user=facilitator, workshop_id=workshop.pk, seconds=90)
+    # A journey map: cards in cells, one moved by the facilitator, stages rated, the map
+    # reframed (a stage renamed, a lane turned off), then closed.
+    journey_id = open_journey(facilitator, workshop)
+    walker = actions.participant_join(workshop=workshop, device_token="walker", profile="usager")
+    made = actions.contribution_create(
+        participant=walker, activity_id=journey_id, body="Dossier perdu", column="c1", lane="l4"
+    )
+    journeys.contribution_place(
+        user=facilitator,
+        workshop_id=workshop.pk,
+        contribution_id=made.result["contribution_id"],
+        column="c3",
+        lane="l4",
+    )
+    for stage, value in (("c1", 1), ("c3", -2), ("c1", 2)):
+        journeys.feeling_set(participant=walker, activity_id=journey_id, stage=stage, value=value)
+    journey = workshop.activities.get(pk=journey_id)
+    journey_maps.journey_update(
+        user=facilitator,
+        workshop_id=workshop.pk,
+        activity_id=journey_id,
+        title="Parcours renommé",
+        prompt="",
+        stages=["Découvrir", *[c["label"] for c in journey.columns[1:]]],
+        lanes=[{**lane, "enabled": lane["key"] != "l1"} for lane in journey.lanes],
+        persona="Une allocataire",
+        scenario="Renouveler ses droits",
+        horizon="as_is",
+        pair_id=None,
+        private=False,
+        identity=journey.identity,
+        max_notes=journey.max_notes,
+    )
+    workshop_actions.activity_close(
+        user=facilitator, workshop_id=workshop.pk, activity_id=journey_id
+    )
 
 
 @pytest.mark.parametrize("audience", ["screen", "phone"])

@@ -13,7 +13,7 @@ from ateliers import actions as workshop_actions
 from ateliers import agenda
 from ateliers.errors import DomainError
 from ateliers.models import Activity
-from participation import actions, moderation, voting
+from participation import actions, moderation, pacing, voting
 from participation.models import Vote
 from realtime.coalesce import claim
 from realtime.events import SyncReply
@@ -140,7 +140,9 @@ def test_a_published_tally_holds_the_cross_process_throttle_for_the_interval(
     post_notes(live_workshop, board)
     vote = add_vote(facilitator, live_workshop, board)
     cache.clear()
-    voting._flush_tally(live_workshop.pk, vote.pk)  # this process publishes...
+    pacing.flush(
+        "tally", live_workshop.pk, vote.pk, voting.publish_tally
+    )  # this process publishes...
     # ...so another server process must find the key taken for TALLY_INTERVAL and wait.
     # RedisCache truncates the timeout with int(0.5) == 0: add() sets then deletes the
     # key, so every process publishes every interval.
