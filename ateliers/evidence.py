@@ -1,6 +1,7 @@
 """The evidence figures: what a workshop produced and who took part, computed from the
-rows (participants, notes, clusters, vote items, votes, ratings, decisions), never from
-running counters, so a figure can always be checked against what is stored.
+rows (participants, notes and cards, clusters, vote items, votes, ratings, stage
+ratings, decisions), never from running counters, so a figure can always be checked
+against what is stored.
 
 `results_document(workshop)` is the results of one workshop as JSON-ready data, shaped
 by `ateliers.evidence_serializers`: the evidence snapshot (ateliers.attach), the exports
@@ -29,10 +30,13 @@ from ateliers.models import (
     Challenge,
     Decision,
     DecisionStatus,
+    Horizon,
+    LaneKind,
     Method,
     Workshop,
     WorkshopMode,
 )
+from participation.curves import FeelingRow, build_curve
 from participation.disclosure import SMALL_GROUP, protect_counts
 from participation.models import (
     Cluster,
@@ -42,6 +46,7 @@ from participation.models import (
     Profile,
     Rating,
     Reaction,
+    StageFeeling,
     Vote,
     VoteItem,
 )
@@ -55,6 +60,7 @@ METHOD_OF_KIND = {
     ActivityKind.IDEATION: Method.IDEATION,
     ActivityKind.VOTE: Method.DOT_VOTING,
     ActivityKind.RATING: Method.RATING,
+    ActivityKind.JOURNEY: Method.JOURNEY_MAP,
 }
 
 
@@ -100,6 +106,20 @@ def _profile_label(code: str) -> str:
     return str(Profile(code).label) if code in Profile.values else code
 
 
+def _lane_kind_label(code: str) -> str:
+    return str(LaneKind(code).label) if code in LaneKind.values else code
+
+
+def lane_of(journey: Activity, key: str) -> dict[str, Any] | None:
+    return next((lane for lane in journey.lanes if lane["key"] == key), None)
+
+
+def texts_withheld(activity: Activity) -> bool:
+    """A private journey map never revealed to the room: its cards are counted, their
+    text (and its clusters) left out of the results."""
+    return activity.kind == ActivityKind.JOURNEY and activity.is_hidden_from_phones
+
+
 def profile_mix(counts: dict[str, int]) -> list[dict[str, Any]]:
     """People by profile, protected, in the order of the profile list; profiles with no
     one left out (an empty group identifies nobody)."""
@@ -121,23 +141,36 @@ def workshop_methods(workshop: Workshop, used_kinds: set[str]) -> set[str]:
     return codes | {m for m in (workshop.extra_methods or []) if m in Method.values}
 
 
-def used_kinds(workshop_ids: list[int]) -> dict[int, set[str]]:
-    """Activity kinds that produced at least one note, vote or rating, per workshop (an
-    agenda step nobody used is not a method the workshop used)."""
+def used_activities(workshop_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """(activity id, kind) of the activities that produced at least one note or card,
+    vote, rating or stage rating, per workshop (an agenda step nobody used is not a
+    method the workshop used, nor a journey map it made)."""
     rows = (
         Activity.objects.filter(workshop_id__in=workshop_ids)
         .filter(
             Exists(Contribution.objects.filter(activity=OuterRef("pk")))
             | Exists(Vote.objects.filter(activity=OuterRef("pk")))
             | Exists(Rating.objects.filter(activity=OuterRef("pk")))
+            | Exists(StageFeeling.objects.filter(activity=OuterRef("pk")))
         )
-        .values_list("workshop_id", "kind")
-        .distinct()
+        .values_list("workshop_id", "pk", "kind")
+        .order_by()
     )
-    kinds: dict[int, set[str]] = defaultdict(set)
-    for workshop_id, kind in rows:
-        kinds[workshop_id].add(kind)
-    return kinds
+    used: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for workshop_id, pk, kind in rows:
+        used[workshop_id].append((pk, kind))
+    return used
+
+
+def used_kinds(workshop_ids: list[int]) -> dict[int, set[str]]:
+    """Activity kinds that produced something, per workshop (`used_activities`)."""
+    return defaultdict(
+        set,
+        {
+            workshop_id: {kind for _pk, kind in activities}
+            for workshop_id, activities in used_activities(workshop_ids).items()
+        },
+    )
 
 
 # Participation ---------------------------------------------------------------------------
@@ -237,8 +270,9 @@ class ParticipationRows:
 
 
 def active_participants(workshop_ids: list[int]) -> set[int]:
-    """Participants who wrote a note (even one hidden later), gave a +1, voted or rated:
-    one query (a union), whatever the workshop's size."""
+    """Participants who wrote a note or a card (even one hidden later), gave a +1, voted,
+    rated, or said how a stage of a journey felt: one query (a union), whatever the
+    workshop's size."""
     notes = Contribution.objects.filter(
         activity__workshop_id__in=workshop_ids, participant__isnull=False
     ).values_list("participant_id")
@@ -253,7 +287,10 @@ def active_participants(workshop_ids: list[int]) -> set[int]:
     ratings = Rating.objects.filter(activity__workshop_id__in=workshop_ids).values_list(
         "participant_id"
     )
-    others = [query.order_by() for query in (reactions, votes, ratings)]
+    feelings = StageFeeling.objects.filter(activity__workshop_id__in=workshop_ids).values_list(
+        "participant_id"
+    )
+    others = [query.order_by() for query in (reactions, votes, ratings, feelings)]
     return {pk for (pk,) in notes.union(*others)}
 
 
@@ -310,6 +347,7 @@ class Note:
     cluster_id: int | None
     visible: bool
     reactions: int
+    lane: str = ""  # journey cards: the row (stage is `column`)
 
 
 @dataclass
@@ -334,7 +372,7 @@ class Outputs:
         self.activities = list(workshop.activities.order_by("position"))
         self.by_id = {a.pk: a for a in self.activities}
         self.notes = {
-            row[0]: Note(*row[:7], row[7] == ContributionStatus.VISIBLE, row[8])
+            row[0]: Note(*row[:7], row[7] == ContributionStatus.VISIBLE, row[8], row[9])
             for row in Contribution.objects.filter(activity__workshop=workshop)
             .order_by("created_at", "pk")
             .values_list(
@@ -347,6 +385,7 @@ class Outputs:
                 "cluster_id",
                 "status",
                 "reaction_count",
+                "lane",
             )
         }
         self.clusters = {
@@ -383,6 +422,12 @@ class Outputs:
             activity__workshop=workshop
         ).values_list("item_id", "participant_id", "x", "y"):
             self.ratings[item_id].append((participant_id, x, y))
+        # Journey maps' stage ratings, per map, as the curve arithmetic takes them.
+        self.feelings: dict[int, list[FeelingRow]] = defaultdict(list)
+        for activity_id, *row in StageFeeling.objects.filter(
+            activity__workshop=workshop
+        ).values_list("activity_id", "participant_id", "participant__profile", "stage", "value"):
+            self.feelings[activity_id].append(tuple(row))  # type: ignore[arg-type]
         self.ranked: dict[int, dict[str, Any]] = {}  # item id -> its ranked figures
 
     # Boards ---------------------------------------------------------------------------
@@ -550,9 +595,13 @@ class Outputs:
     # Pain points ------------------------------------------------------------------------
 
     def _note_is_pain_point(self, note: Note) -> bool:
-        """A board with an "Irritants" column: the note's column says. A board without one
-        whose title is "Irritants…" (the Simplificathon's themed board): all its notes."""
+        """A journey's card: in a pain-point lane. A board with an "Irritants" column: the
+        note's column says. A board without one whose title is "Irritants…" (the
+        Simplificathon's themed board): all its notes."""
         board = self.by_id[note.activity_id]
+        if board.kind == ActivityKind.JOURNEY:
+            lane = lane_of(board, note.lane)
+            return lane is not None and lane.get("kind") == LaneKind.PAIN_POINTS
         if any(is_pain_point_label(c["label"]) for c in board.columns):
             label = self.column_label(note)
             return label is not None and is_pain_point_label(label)
@@ -590,10 +639,141 @@ class Outputs:
         rank(pain_points)
         return pain_points
 
+    # Journey maps -----------------------------------------------------------------------
+
+    def card_out(self, note: Note) -> dict[str, Any]:
+        """A card of a map: a note placed in a cell (stage × lane)."""
+        return {**self.note_out(note), "stage": note.column, "lane": note.lane}
+
+    def irritants_out(self, journey: Activity) -> list[dict[str, Any]]:
+        """The ranked items of the dot votes on the map's irritants (their `vote_out`
+        ranking: call it first), those that got points, each vote in agenda order."""
+        irritants = []
+        for vote in self.activities:
+            if vote.kind != ActivityKind.VOTE or vote.source_id != journey.pk:
+                continue
+            for figures in self.ranked.values():  # in the vote's ranking order
+                item = self.items[figures["id"]]
+                if item.activity_id != vote.pk or figures["points"] == 0:
+                    continue
+                card = self.notes.get(item.contribution_id) if item.contribution_id else None
+                irritants.append(
+                    {
+                        "rank": figures["rank"],
+                        "item_id": item.pk,
+                        "vote_activity_id": vote.pk,
+                        "vote_title": vote.title,
+                        "label": figures["label"],
+                        "points": figures["points"],
+                        "voters": figures["voters"],
+                        "voters_by_profile": figures["voters_by_profile"],
+                        "card_id": card.pk if card else None,
+                        "stage": card.column if card else None,
+                        "lane": card.lane if card else None,
+                    }
+                )
+        return irritants
+
+    def journey_out(self, activity: Activity) -> dict[str, Any]:
+        """A journey map: its frame, its cards cell by cell, its emotion curve (computed
+        by participation.curves, as on the big screen) and its priority irritants. A
+        private map never revealed to the room gives counts, never its text."""
+        cards = [n for n in self.notes.values() if n.activity_id == activity.pk]
+        visible = [n for n in cards if n.visible]
+        withheld = texts_withheld(activity)
+        by_cell: dict[tuple[str, str], list[Note]] = defaultdict(list)
+        for note in visible:
+            by_cell[note.column, note.lane].append(note)
+        stages = activity.columns
+        labels = {column["key"]: column["label"] for column in stages}
+        curve = build_curve(
+            activity.pk, [column["key"] for column in stages], self.feelings[activity.pk]
+        ).model_dump(mode="json")
+
+        def stage_curves(entries: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+            if entries is None:
+                return None
+            return [{**entry, "label": labels.get(entry["stage"], "")} for entry in entries]
+
+        by_profile = curve["by_profile"] or {}
+        clusters = [c for c in self.clusters.values() if c.activity_id == activity.pk]
+        return {
+            "activity_id": activity.pk,
+            "position": activity.position,
+            "title": activity.title,
+            "prompt": activity.prompt,
+            "state": activity.state,
+            "persona": activity.persona,
+            "scenario": activity.scenario,
+            "horizon": activity.horizon,
+            "horizon_label": str(Horizon(activity.horizon).label)
+            if activity.horizon in Horizon.values
+            else activity.horizon,
+            "pair_id": activity.pair_id,
+            "pair_title": self.by_id[activity.pair_id].title
+            if activity.pair_id in self.by_id
+            else None,
+            "private": activity.private,
+            "revealed": not activity.is_hidden_from_phones,
+            "texts_withheld": withheld,
+            "cards_count": len(visible),
+            "hidden_cards_count": len(cards) - len(visible),
+            "authors": self._author_mix(visible),
+            "stages": [
+                {
+                    "key": column["key"],
+                    "label": column["label"],
+                    "cards_count": sum(1 for n in visible if n.column == column["key"]),
+                }
+                for column in stages
+            ],
+            "lanes": [
+                {
+                    "key": lane["key"],
+                    "label": lane["label"],
+                    "kind": lane.get("kind", LaneKind.OTHER),
+                    "kind_label": _lane_kind_label(lane.get("kind", "")),
+                    "enabled": lane.get("enabled", True),
+                    "cards_count": sum(1 for n in visible if n.lane == lane["key"]),
+                }
+                for lane in activity.lanes
+            ],
+            "cells": [
+                {
+                    "stage": column["key"],
+                    "lane": lane["key"],
+                    "cards_count": len(by_cell[column["key"], lane["key"]]),
+                    "cards": []
+                    if withheld
+                    else [self.card_out(n) for n in by_cell[column["key"], lane["key"]]],
+                }
+                for lane in activity.lanes
+                for column in stages
+            ],
+            "clusters": [] if withheld else [self.cluster_out(c, visible) for c in clusters],
+            "curve": {
+                "raters": curve["raters"],
+                "stages": stage_curves(curve["stages"]),
+                "by_profile": [
+                    {
+                        "profile": profile,
+                        "label": _profile_label(profile),
+                        "raters": by_profile[profile]["raters"],
+                        "stages": stage_curves(by_profile[profile]["stages"]),
+                    }
+                    for profile in Profile.values
+                    if profile in by_profile
+                ],
+            },
+            "priority_irritants": self.irritants_out(activity),
+        }
+
     def outputs_out(self) -> dict[str, Any]:
         boards = [self.board_out(a) for a in self.activities if a.kind == ActivityKind.IDEATION]
         votes = [self.vote_out(a) for a in self.activities if a.kind == ActivityKind.VOTE]
         ratings = [self.rating_out(a) for a in self.activities if a.kind == ActivityKind.RATING]
+        # After the votes: a map's priority irritants are their ranked items.
+        journeys = [self.journey_out(a) for a in self.activities if a.kind == ActivityKind.JOURNEY]
         return {
             "totals": {
                 "notes": sum(b["notes_count"] for b in boards),
@@ -601,12 +781,31 @@ class Outputs:
                 "clusters": sum(len(b["clusters"]) for b in boards),
                 "points": sum(v["points"] for v in votes),
                 "ratings": sum(len(self.ratings[i]) for i in self.items),
+                # Maps that produced something (a card or a stage rating), as a
+                # challenge counts them.
+                "journeys": sum(
+                    1
+                    for j in journeys
+                    if j["cards_count"] or j["hidden_cards_count"] or j["curve"]["raters"]
+                ),
+                "cards": sum(j["cards_count"] for j in journeys),
+                "hidden_cards": sum(j["hidden_cards_count"] for j in journeys),
+                "stage_ratings": sum(len(rows) for rows in self.feelings.values()),
             },
             "boards": boards,
             "votes": votes,
             "ratings": ratings,
+            "journeys": journeys,
             "priority_pain_points": self.priority_pain_points(),
         }
+
+    def single_journey_out(self, journey: Activity) -> dict[str, Any]:
+        """One map's entry alone, as `outputs_out` makes it (its irritant votes ranked
+        first)."""
+        for vote in self.activities:
+            if vote.kind == ActivityKind.VOTE and vote.source_id == journey.pk:
+                self.vote_out(vote)
+        return self.journey_out(journey)
 
     # Decisions and their trace ----------------------------------------------------------
 
@@ -615,25 +814,34 @@ class Outputs:
         if note is None:
             return None
         board = self.by_id[note.activity_id]
+        lane = lane_of(board, note.lane) if board.kind == ActivityKind.JOURNEY else None
+        shown = note.visible and not texts_withheld(board)
         return {
             "id": note.pk,
-            "text": note.body if note.visible else None,  # never a hidden note's text
+            # Never a hidden note's text, nor a card of a private map never revealed.
+            "text": note.body if shown else None,
             "hidden": not note.visible,
             "column": self.column_label(note),
+            "lane": lane["label"] if lane else None,
             "board": board.title,
             "board_id": board.pk,
+            "board_kind": board.kind,
         }
 
     def cluster_ref(self, cluster_id: int | None) -> dict[str, Any] | None:
         cluster = self.clusters.get(cluster_id) if cluster_id else None
         if cluster is None:
             return None
+        board = self.by_id[cluster.activity_id]
         return {
             "id": cluster.pk,
             "title": cluster.title,
-            "board": self.by_id[cluster.activity_id].title,
+            "board": board.title,
             "board_id": cluster.activity_id,
-            "notes": [
+            "board_kind": board.kind,
+            "notes": []
+            if texts_withheld(board)
+            else [
                 {"id": n.pk, "text": n.body}
                 for n in self.notes.values()
                 if n.cluster_id == cluster.pk and n.visible
@@ -738,6 +946,18 @@ def results_document(workshop: Workshop) -> dict[str, Any]:
     return _json_ready(WorkshopResultsSerializer(results_data(workshop)).data)
 
 
+def journey_document(journey: Activity) -> dict[str, Any]:
+    """One journey map's entry of `results_document` (outputs.journeys), made by the same
+    code and serializer: the map's own JSON export."""
+    from ateliers.evidence_serializers import JourneySerializer
+
+    workshop = journey.workshop
+    with translation.override("fr"):
+        joined = participation_rows([workshop.pk])[workshop.pk].joined
+        data = Outputs(workshop, joined).single_journey_out(journey)
+    return _json_ready(JourneySerializer(data).data)
+
+
 def _challenge_workshops(challenge: Challenge) -> "QuerySet[Workshop]":
     return challenge.workshops.select_related("challenge").order_by(
         "starts_at", "opened_at", "created_at", "pk"
@@ -752,15 +972,17 @@ def challenge_data(challenge: Challenge) -> dict[str, Any]:
         workshops = list(_challenge_workshops(challenge))
         ids = [w.pk for w in workshops]
         rows = participation_rows(ids)
-        kinds = used_kinds(ids)
+        used = used_activities(ids)
+        # Notes of boards and cards of journey maps, by status.
         notes: dict[int, Counter] = defaultdict(Counter)
-        for workshop_id, status, n in (
+        cards: dict[int, Counter] = defaultdict(Counter)
+        for workshop_id, kind, status, n in (
             Contribution.objects.filter(activity__workshop_id__in=ids)
-            .values_list("activity__workshop_id", "status")
+            .values_list("activity__workshop_id", "activity__kind", "status")
             .annotate(n=Count("id"))
             .order_by()
         ):
-            notes[workshop_id][status] += n
+            (cards if kind == ActivityKind.JOURNEY else notes)[workshop_id][status] += n
         votes = {
             workshop_id: (points, voters)
             for workshop_id, points, voters in Vote.objects.filter(activity__workshop_id__in=ids)
@@ -784,7 +1006,8 @@ def challenge_data(challenge: Challenge) -> dict[str, Any]:
         for workshop in workshops:
             figures = rows.get(workshop.pk, ParticipationRows())
             total.merge(figures)
-            methods = workshop_methods(workshop, kinds.get(workshop.pk, set()))
+            activities = used.get(workshop.pk, [])
+            methods = workshop_methods(workshop, {kind for _pk, kind in activities})
             all_methods |= methods
             points, voters = votes.get(workshop.pk, (0, 0))
             summaries.append(
@@ -793,6 +1016,9 @@ def challenge_data(challenge: Challenge) -> dict[str, Any]:
                     "participation": figures.out(),
                     "notes": notes[workshop.pk][ContributionStatus.VISIBLE],
                     "hidden_notes": notes[workshop.pk][ContributionStatus.HIDDEN],
+                    "journeys": sum(1 for _pk, kind in activities if kind == ActivityKind.JOURNEY),
+                    "cards": cards[workshop.pk][ContributionStatus.VISIBLE],
+                    "hidden_cards": cards[workshop.pk][ContributionStatus.HIDDEN],
                     "points": points,
                     "voters": voters,
                     "decisions": decisions_by_status(decided[workshop.pk]),
@@ -813,6 +1039,9 @@ def challenge_data(challenge: Challenge) -> dict[str, Any]:
                 "participation": total.out(),
                 "notes": sum(s["notes"] for s in summaries),
                 "hidden_notes": sum(s["hidden_notes"] for s in summaries),
+                "journeys": sum(s["journeys"] for s in summaries),
+                "cards": sum(s["cards"] for s in summaries),
+                "hidden_cards": sum(s["hidden_cards"] for s in summaries),
                 "points": sum(s["points"] for s in summaries),
                 "decisions": decisions_by_status(all_decided),
             },

@@ -141,10 +141,11 @@ class ClusterSerializer(ReadOnlySerializer):
     authors = ProfileCountSerializer(many=True)
 
 
-class NoteSerializer(ReadOnlySerializer):
+class WrittenSerializer(ReadOnlySerializer):
+    """What a note of a board and a card of a journey map share."""
+
     id = serializers.IntegerField()
     text = serializers.CharField()
-    column = serializers.CharField(allow_null=True)
     cluster_id = serializers.IntegerField(allow_null=True)
     cluster = serializers.CharField(allow_null=True)
     reactions = serializers.IntegerField()
@@ -154,6 +155,10 @@ class NoteSerializer(ReadOnlySerializer):
         "personnes dans l'atelier.",
     )
     author_profile_label = serializers.CharField(allow_null=True)
+
+
+class NoteSerializer(WrittenSerializer):
+    column = serializers.CharField(allow_null=True)
 
 
 class BoardSerializer(ReadOnlySerializer):
@@ -248,12 +253,138 @@ class PainPointSerializer(ReadOnlySerializer):
     voters_by_profile = ProfileCountSerializer(many=True)
 
 
+# Journey maps ---------------------------------------------------------------------------
+
+
+class JourneyStageSerializer(ReadOnlySerializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    cards_count = serializers.IntegerField()
+
+
+class JourneyLaneSerializer(ReadOnlySerializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.CharField(
+        help_text="actions, touchpoints, thoughts, pain_points, opportunities ou other"
+    )
+    kind_label = serializers.CharField()
+    enabled = serializers.BooleanField(help_text="Fermée (false) : ne prenait plus de carte.")
+    cards_count = serializers.IntegerField()
+
+
+class CardSerializer(WrittenSerializer):
+    stage = serializers.CharField(help_text="Clé de l'étape (voir stages).")
+    lane = serializers.CharField(help_text="Clé de la ligne (voir lanes).")
+
+
+class JourneyCellSerializer(ReadOnlySerializer):
+    stage = serializers.CharField()
+    lane = serializers.CharField()
+    cards_count = serializers.IntegerField(help_text="Cartes visibles de la case.")
+    cards = CardSerializer(many=True, help_text="Vide quand le texte est retenu (texts_withheld).")
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": ["<5"]}],
+        "description": "Personnes qui ont noté l'étape, ou « <5 » dans la courbe d'un "
+        "profil quand elles sont moins de 5 (pas de chiffres alors).",
+    }
+)
+class RatersField(ProtectedCountField):
+    """How many rated a stage: an integer, or "<5" inside a profile's curve."""
+
+
+class StageCurveSerializer(ReadOnlySerializer):
+    stage = serializers.CharField()
+    label = serializers.CharField()
+    n = RatersField()
+    mean = serializers.FloatField(allow_null=True, help_text="Moyenne de −2 à +2.")
+    sd = serializers.FloatField(allow_null=True, help_text="Écart-type (de population).")
+    counts = serializers.ListField(
+        child=serializers.IntegerField(),
+        allow_null=True,
+        help_text="Nombre de réponses −2, −1, 0, +1, +2.",
+    )
+
+
+class ProfileCurveSerializer(ReadOnlySerializer):
+    profile = serializers.CharField()
+    label = serializers.CharField()
+    raters = ProtectedCountField()
+    stages = StageCurveSerializer(
+        many=True,
+        allow_null=True,
+        help_text="Null quand le nombre de personnes du profil n'est pas donné exactement.",
+    )
+
+
+class CurveSerializer(ReadOnlySerializer):
+    raters = serializers.IntegerField(help_text="Personnes qui ont noté au moins une étape.")
+    stages = StageCurveSerializer(many=True)
+    by_profile = ProfileCurveSerializer(many=True)
+
+
+class IrritantSerializer(ReadOnlySerializer):
+    rank = serializers.IntegerField()
+    item_id = serializers.IntegerField()
+    vote_activity_id = serializers.IntegerField()
+    vote_title = serializers.CharField()
+    label = serializers.CharField()
+    points = serializers.IntegerField()
+    voters = serializers.IntegerField()
+    voters_by_profile = ProfileCountSerializer(many=True)
+    card_id = serializers.IntegerField(allow_null=True)
+    stage = serializers.CharField(allow_null=True)
+    lane = serializers.CharField(allow_null=True)
+
+
+class JourneySerializer(ReadOnlySerializer):
+    """One journey map (ateliers.evidence.journey_document, outputs.journeys)."""
+
+    activity_id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    title = serializers.CharField()
+    prompt = serializers.CharField(allow_blank=True)
+    state = serializers.CharField(help_text="pending, open ou closed")
+    persona = serializers.CharField(allow_blank=True)
+    scenario = serializers.CharField(allow_blank=True)
+    horizon = serializers.CharField(help_text="as_is (actuel) ou to_be (souhaité)")
+    horizon_label = serializers.CharField()
+    pair_id = serializers.IntegerField(
+        allow_null=True,
+        help_text="Le parcours apparié (un parcours souhaité pointe vers le parcours actuel).",
+    )
+    pair_title = serializers.CharField(allow_null=True)
+    private = serializers.BooleanField()
+    revealed = serializers.BooleanField()
+    texts_withheld = serializers.BooleanField(
+        help_text="Parcours privé jamais révélé à la salle : cartes comptées, sans texte."
+    )
+    cards_count = serializers.IntegerField()
+    hidden_cards_count = serializers.IntegerField()
+    authors = ProfileCountSerializer(many=True)
+    stages = JourneyStageSerializer(many=True)
+    lanes = JourneyLaneSerializer(many=True)
+    cells = JourneyCellSerializer(many=True)
+    clusters = ClusterSerializer(many=True)
+    curve = CurveSerializer()
+    priority_irritants = IrritantSerializer(many=True)
+
+
 class OutputTotalsSerializer(ReadOnlySerializer):
     notes = serializers.IntegerField()
     hidden_notes = serializers.IntegerField()
     clusters = serializers.IntegerField()
     points = serializers.IntegerField()
     ratings = serializers.IntegerField()
+    journeys = serializers.IntegerField(
+        help_text="Parcours qui ont reçu au moins une carte ou un ressenti."
+    )
+    cards = serializers.IntegerField()
+    hidden_cards = serializers.IntegerField()
+    stage_ratings = serializers.IntegerField()
 
 
 class OutputsSerializer(ReadOnlySerializer):
@@ -261,6 +392,7 @@ class OutputsSerializer(ReadOnlySerializer):
     boards = BoardSerializer(many=True)
     votes = VoteResultSerializer(many=True)
     ratings = RatingResultSerializer(many=True)
+    journeys = JourneySerializer(many=True)
     priority_pain_points = PainPointSerializer(many=True)
 
 
@@ -274,11 +406,17 @@ class TargetSerializer(ReadOnlySerializer):
 
 class NoteRefSerializer(ReadOnlySerializer):
     id = serializers.IntegerField()
-    text = serializers.CharField(allow_null=True, help_text="Null si la note a été masquée.")
+    text = serializers.CharField(
+        allow_null=True,
+        help_text="Null si la note a été masquée, ou si c'est la carte d'un parcours privé "
+        "jamais révélé.",
+    )
     hidden = serializers.BooleanField()
-    column = serializers.CharField(allow_null=True)
+    column = serializers.CharField(allow_null=True, help_text="Colonne, ou étape d'un parcours.")
+    lane = serializers.CharField(allow_null=True, help_text="Ligne d'un parcours.")
     board = serializers.CharField()
     board_id = serializers.IntegerField()
+    board_kind = serializers.CharField(help_text="ideation ou journey")
 
 
 class ClusterNoteSerializer(ReadOnlySerializer):
@@ -291,6 +429,7 @@ class ClusterRefSerializer(ReadOnlySerializer):
     title = serializers.CharField()
     board = serializers.CharField()
     board_id = serializers.IntegerField()
+    board_kind = serializers.CharField(help_text="ideation ou journey")
     notes = ClusterNoteSerializer(many=True)
 
 
@@ -346,6 +485,11 @@ class WorkshopSummarySerializer(WorkshopFactsSerializer):
     participation = ParticipationSerializer()
     notes = serializers.IntegerField()
     hidden_notes = serializers.IntegerField()
+    journeys = serializers.IntegerField(
+        help_text="Parcours qui ont reçu au moins une carte ou un ressenti."
+    )
+    cards = serializers.IntegerField(help_text="Cartes visibles des parcours.")
+    hidden_cards = serializers.IntegerField()
     points = serializers.IntegerField()
     voters = serializers.IntegerField()
     decisions = StatusCountSerializer(many=True)
@@ -361,6 +505,9 @@ class ChallengeTotalsSerializer(ReadOnlySerializer):
     )
     notes = serializers.IntegerField()
     hidden_notes = serializers.IntegerField()
+    journeys = serializers.IntegerField()
+    cards = serializers.IntegerField()
+    hidden_cards = serializers.IntegerField()
     points = serializers.IntegerField()
     decisions = StatusCountSerializer(many=True)
 

@@ -291,7 +291,7 @@ def decimal_text(value: float | None) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
-def _decisions_by_target(results: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]:
+def decisions_by_target(results: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]:
     return {
         (d["target"]["kind"], d["target"]["id"]): d
         for d in results.get("decisions") or ()
@@ -311,8 +311,19 @@ def decision_subject(decision: dict[str, Any]) -> tuple[str, str]:
     if kind == "cluster" and cluster:
         return cluster.get("board") or "", cluster.get("title") or ""
     if note:
-        return note.get("board") or "", note.get("text") or _("(contribution masquée)")
+        if note.get("text"):
+            return note.get("board") or "", note["text"]
+        if note.get("hidden", True):
+            return note.get("board") or "", _("(contribution masquée)")
+        return note.get("board") or "", _("(carte d'un parcours privé jamais révélé)")
     return "", ""
+
+
+def decision_place(decision: dict[str, Any]) -> str:
+    """Where in its board the note of a decision was: its column, or for a journey's
+    card its stage and lane ("Faire la démarche — Irritants")."""
+    note = (decision.get("trace") or {}).get("note") or {}
+    return " — ".join(part for part in (note.get("column"), note.get("lane")) if part)
 
 
 CSV_HEADER = (
@@ -334,7 +345,7 @@ CSV_HEADER = (
 )
 
 
-def _row(section: str, **cells: Any) -> list[Any]:
+def csv_row(section: str, **cells: Any) -> list[Any]:
     keys = (
         "activity",
         "item",
@@ -354,7 +365,7 @@ def _row(section: str, **cells: Any) -> list[Any]:
     return [section, *(cells.get(key, "") for key in keys)]
 
 
-def _decision_cells(decision: dict[str, Any] | None) -> dict[str, Any]:
+def decision_cells(decision: dict[str, Any] | None) -> dict[str, Any]:
     if not decision:
         return {}
     return {
@@ -370,7 +381,7 @@ def results_csv_rows(document: dict[str, Any]) -> list[list[Any]]:
     workshop = results.get("workshop") or {}
     participation = results.get("participation") or {}
     outputs = results.get("outputs") or {}
-    decided = _decisions_by_target(results)
+    decided = decisions_by_target(results)
     rows: list[list[Any]] = []
 
     facts = [
@@ -385,11 +396,11 @@ def results_csv_rows(document: dict[str, Any]) -> list[list[Any]]:
         (_("Preuve jointe le"), document.get("attached_at", "")),
         (_("Jointe par"), document.get("attached_by", "")),
     ]
-    rows += [_row("atelier", item=label, value=value) for label, value in facts]
+    rows += [csv_row("atelier", item=label, value=value) for label, value in facts]
 
     for entry in participation.get("by_profile") or ():
         rows.append(
-            _row(
+            csv_row(
                 "participation",
                 item=entry.get("label", ""),
                 people=count_text(entry.get("joined")),
@@ -397,7 +408,7 @@ def results_csv_rows(document: dict[str, Any]) -> list[list[Any]]:
             )
         )
     rows.append(
-        _row(
+        csv_row(
             "participation",
             item=_("Total"),
             people=participation.get("joined", ""),
@@ -408,12 +419,12 @@ def results_csv_rows(document: dict[str, Any]) -> list[list[Any]]:
         groups = participation.get(key) or {}
         for group in groups.get("items") or ():
             rows.append(
-                _row(section, item=group.get("name", ""), people=count_text(group.get("people")))
+                csv_row(section, item=group.get("name", ""), people=count_text(group.get("people")))
             )
         others = groups.get("others") or {}
         if others.get("count"):
             rows.append(
-                _row(
+                csv_row(
                     section,
                     item=_("(autres, moins de 5 personnes chacun : %(n)s)")
                     % {"n": others["count"]},
@@ -422,25 +433,25 @@ def results_csv_rows(document: dict[str, Any]) -> list[list[Any]]:
             )
         if groups.get("not_given"):
             rows.append(
-                _row(section, item=_("(non renseigné)"), people=count_text(groups["not_given"]))
+                csv_row(section, item=_("(non renseigné)"), people=count_text(groups["not_given"]))
             )
 
     for board in outputs.get("boards") or ():
         title = board.get("title", "")
         for cluster in board.get("clusters") or ():
             rows.append(
-                _row(
+                csv_row(
                     "regroupement",
                     activity=title,
                     item=cluster.get("title", ""),
                     value=cluster.get("notes_count"),
                     profiles=mix_text(cluster.get("authors")),
-                    **_decision_cells(decided.get(("cluster", cluster.get("id")))),
+                    **decision_cells(decided.get(("cluster", cluster.get("id")))),
                 )
             )
         for note in board.get("notes") or ():
             rows.append(
-                _row(
+                csv_row(
                     "contribution",
                     activity=title,
                     item=note.get("text", ""),
@@ -448,13 +459,13 @@ def results_csv_rows(document: dict[str, Any]) -> list[list[Any]]:
                     cluster=note.get("cluster") or "",
                     reactions=note.get("reactions"),
                     profiles=note.get("author_profile_label") or "",
-                    **_decision_cells(decided.get(("contribution", note.get("id")))),
+                    **decision_cells(decided.get(("contribution", note.get("id")))),
                 )
             )
     for vote in outputs.get("votes") or ():
         for item in vote.get("items") or ():
             rows.append(
-                _row(
+                csv_row(
                     "vote",
                     activity=vote.get("title", ""),
                     item=item.get("label", ""),
@@ -462,7 +473,7 @@ def results_csv_rows(document: dict[str, Any]) -> list[list[Any]]:
                     rank=item.get("rank"),
                     people=item.get("voters"),
                     profiles=mix_text(item.get("voters_by_profile")),
-                    **_decision_cells(decided.get(("vote_item", item.get("id")))),
+                    **decision_cells(decided.get(("vote_item", item.get("id")))),
                 )
             )
     for rating in outputs.get("ratings") or ():
@@ -474,18 +485,30 @@ def results_csv_rows(document: dict[str, Any]) -> list[list[Any]]:
                 y = f"{decimal_text(item.get('y_mean'))} ± {decimal_text(item.get('y_sd'))}"
                 value = f"{axes[0]} {x} ; {axes[1]} {y}"
             rows.append(
-                _row(
+                csv_row(
                     "notation",
                     activity=rating.get("title", ""),
                     item=item.get("label", ""),
                     value=value,
                     people=item.get("n"),
-                    **_decision_cells(decided.get(("vote_item", item.get("id")))),
+                    **decision_cells(decided.get(("vote_item", item.get("id")))),
                 )
             )
+    from ateliers.journey_exports import journey_csv_rows
+
+    for journey in outputs.get("journeys") or ():
+        rows += journey_csv_rows(journey, decided)
     for decision in results.get("decisions") or ():
         origin, subject = decision_subject(decision)
-        rows.append(_row("décision", activity=origin, item=subject, **_decision_cells(decision)))
+        rows.append(
+            csv_row(
+                "décision",
+                activity=origin,
+                item=subject,
+                column=decision_place(decision),
+                **decision_cells(decision),
+            )
+        )
     return rows
 
 
@@ -509,6 +532,8 @@ def results_summary(results: dict[str, Any]) -> dict[str, Any]:
         ),
         "both_present": participation.get("both_present"),
         "notes": totals.get("notes"),
+        "journeys": totals.get("journeys"),
+        "cards": totals.get("cards"),
         "points": totals.get("points"),
         "decisions": len(decisions),
         "kept": sum(1 for d in decisions if d.get("status") == "retenu"),
@@ -523,7 +548,7 @@ def evidence_pdf_context(document: dict[str, Any]) -> dict[str, Any]:
     results = document.get("results") or {}
     participation = results.get("participation") or {}
     outputs = results.get("outputs") or {}
-    decided = _decisions_by_target(results)
+    decided = decisions_by_target(results)
     profiles_chart = bar_chart(
         _("Participant·es par profil"),
         [(e.get("label", ""), e.get("joined")) for e in participation.get("by_profile") or ()],
@@ -588,10 +613,15 @@ def evidence_pdf_context(document: dict[str, Any]) -> dict[str, Any]:
                 "matrix": rating_matrix(rating),
             }
         )
+    from ateliers.journey_exports import journey_pdf_context
+
+    journeys = [journey_pdf_context(j, decided) for j in outputs.get("journeys") or ()]
     decisions = []
     for decision in results.get("decisions") or ():
         origin, subject = decision_subject(decision)
-        decisions.append({**decision, "origin": origin, "subject": subject})
+        decisions.append(
+            {**decision, "origin": origin, "subject": subject, "place": decision_place(decision)}
+        )
     return {
         "document": document,
         "results": results,
@@ -604,6 +634,7 @@ def evidence_pdf_context(document: dict[str, Any]) -> dict[str, Any]:
         "boards": boards,
         "votes": votes,
         "ratings": ratings,
+        "journeys": journeys,
         "pain_points": [
             {**p, "profiles": mix_text(p.get("voters_by_profile"))}
             for p in outputs.get("priority_pain_points") or ()
@@ -662,7 +693,8 @@ def rating_matrix(rating: dict[str, Any]) -> dict[str, Any] | None:
 
 def evidence_csv(document: dict[str, Any]) -> bytes:
     """One row per output line (participation by profile, notes, clusters, voted items,
-    ratings, decisions); the same header for every section."""
+    ratings, journey maps' cards, stage ratings and irritants, decisions); the same
+    header for every section."""
     return csv_bytes(CSV_HEADER, results_csv_rows(document))
 
 

@@ -248,7 +248,8 @@ def public_view(doc: dict[str, Any]) -> dict[str, Any]:
         "votes": votes,
         "pain_points": doc["outputs"]["priority_pain_points"],
         "decisions": shown,
-        "notes": doc["outputs"]["totals"]["notes"],
+        # Notes of boards and cards of journey maps: what people wrote, for them.
+        "notes": doc["outputs"]["totals"]["notes"] + doc["outputs"]["totals"].get("cards", 0),
     }
 
 

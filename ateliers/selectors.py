@@ -118,6 +118,6 @@ def workshop_snapshot(workshop_id: int, participant: Participant | None = None) 
         clusters=[cluster_out(c) for c in clusters],
         vote_items=[vote_item_out(item) for item in items],
         tallies=[tally_out(a, for_phone=participant is not None) for a in votes],
-        curves=[curve_out(a, for_phone=participant is not None) for a in journeys],
+        curves=[curve_out(a) for a in journeys] if participant is None else [],
         me=me_out(participant, votes, journeys) if participant else None,
     )

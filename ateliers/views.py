@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -325,21 +325,29 @@ def _journey_form_page(
 @login_required
 @require_POST
 def journey_vote(request: HttpRequest, pk: int, activity_id: int) -> HttpResponse:
-    """Send a map's irritants to a dot vote, placed right after the map."""
+    """Send a map's irritants to a dot vote, placed right after the map. The big screen's
+    button asks for JSON (201 with the vote's id, or 400 with the reason); the workshop
+    page's form gets a redirect and a message."""
     workshop = _workshop_for(request, pk)
+    wants_json = "application/json" in request.headers.get("Accept", "")
     try:
-        journey_maps.journey_vote(
+        made = journey_maps.journey_vote(
             user=request.user, workshop_id=workshop.pk, activity_id=activity_id
         )
-        messages.success(
-            request,
-            _(
-                "Un vote sur les irritants a été ajouté juste après le parcours. "
-                "Ouvrez-le quand la salle est prête."
-            ),
-        )
     except DomainError as exc:
+        if wants_json:
+            return JsonResponse({"code": exc.code, "message": exc.message}, status=400)
         messages.error(request, exc.message)
+        return redirect("workshop_detail", pk=workshop.pk)
+    if wants_json:
+        return JsonResponse(made.result, status=201)
+    messages.success(
+        request,
+        _(
+            "Un vote sur les irritants a été ajouté juste après le parcours. "
+            "Ouvrez-le quand la salle est prête."
+        ),
+    )
     return redirect("workshop_detail", pk=workshop.pk)
 
 

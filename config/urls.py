@@ -81,6 +81,7 @@ urlpatterns = [
     path("", include("ateliers.dossier_urls")),
     path("", include("ateliers.results_urls")),
     path("", include("ateliers.evidence_urls")),
+    path("", include("ateliers.journey_urls")),
     path("api/v1/", include("ateliers.api_urls")),
     path("sante/", health, name="health"),
     path("admin/", admin.site.urls),

@@ -80,16 +80,10 @@ def build_curve(activity_id: int, stage_keys: list[str], rows: Iterable[FeelingR
     )
 
 
-def phone_curve(full: CurveOut, *, hidden: bool) -> CurveOut:
-    """What phones see: never the split by profile, and no figures while a private map
-    is not revealed (only how many have rated)."""
-    return full.model_copy(update={"by_profile": None, **({"stages": []} if hidden else {})})
-
-
-def curve_out(activity: Activity, *, for_phone: bool = False) -> CurveOut:
-    """A map's emotion curve computed from its rows now; a phone's view of it."""
+def curve_out(activity: Activity) -> CurveOut:
+    """A map's emotion curve computed from its rows now (facilitators' screens only:
+    phones never get the curve, see participation.journeys)."""
     rows = StageFeeling.objects.filter(activity=activity).values_list(
         "participant_id", "participant__profile", "stage", "value"
     )
-    full = build_curve(activity.pk, [column["key"] for column in activity.columns], rows)
-    return phone_curve(full, hidden=activity.is_hidden_from_phones) if for_phone else full
+    return build_curve(activity.pk, [column["key"] for column in activity.columns], rows)

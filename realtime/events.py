@@ -200,8 +200,8 @@ class ProfileCurveOut(Shape):
 
 
 class CurveOut(Shape):
-    """A journey map's emotion curve. `raters`: people who rated at least one stage.
-    Phones get no `by_profile`, and no `stages` while a private map is not revealed."""
+    """A journey map's emotion curve, for facilitators' screens (phones never get it).
+    `raters`: people who rated at least one stage."""
 
     activity_id: int
     raters: int

@@ -18,6 +18,7 @@ from ateliers.models import Activity, ActivityKind, LaneKind, Workshop
 from ateliers.selectors import workshop_snapshot
 from participation import actions, journeys, moderation
 from participation.models import Contribution, StageFeeling, VoteItem
+from realtime.models import WorkshopEvent
 from tests.factories import ChallengeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -366,8 +367,6 @@ def test_ratings_stop_when_the_map_closes_and_the_final_curve_is_published(
     with pytest.raises(ActivityClosed):
         card(person, journey)
     assert StageFeeling.objects.get().value == 1
-    from realtime.models import WorkshopEvent
-
     last = WorkshopEvent.objects.filter(workshop=journey_workshop).order_by("-seq").first()
     assert '"journey.curve"' in last.payload and '"mean":1.0' in last.payload
 
@@ -386,9 +385,10 @@ def test_ratings_go_only_to_a_journey_of_ones_own_workshop(journey_workshop, jou
 # What phones see of the curve -----------------------------------------------------------------
 
 
-def test_phones_get_the_curve_without_the_split_and_nothing_while_private(
-    facilitator, journey_workshop, journey
+def test_the_screen_gets_the_curve_and_its_split_and_phones_never_the_curve(
+    facilitator, journey_workshop, journey, django_capture_on_commit_callbacks
 ):
+    """Phones do not show the room's curve (nobody rates after seeing the others)."""
     for n in range(10):
         person = join(journey_workshop, f"u{n}", "usager" if n < 5 else "agent")
         value = -1 if n < 5 else 2
@@ -397,12 +397,12 @@ def test_phones_get_the_curve_without_the_split_and_nothing_while_private(
     assert screen.stages[0].mean == 0.5 and screen.stages[0].sd == 1.5
     assert screen.by_profile["usager"].stages[0].mean == -1.0
     assert screen.by_profile["agent"].stages[0].mean == 2.0
-    phone = workshop_snapshot(journey_workshop.pk, person).curves[0]
-    assert phone.by_profile is None and phone.stages[0].mean == 0.5
-    journey.private = True
-    journey.save()
-    phone = workshop_snapshot(journey_workshop.pk, person).curves[0]
-    assert phone.stages == [] and phone.raters == 10
+    assert workshop_snapshot(journey_workshop.pk, person).curves == []
+    with django_capture_on_commit_callbacks(execute=True):
+        journeys.feeling_set(participant=person, activity_id=journey.pk, stage="c2", value=1)
+    event = WorkshopEvent.objects.filter(workshop=journey_workshop).order_by("-seq").first()
+    assert '"journey.curve"' in event.payload
+    assert event.phone_payload == f'{{"type":"redacted","seq":{event.seq}}}'
 
 
 # The vote on irritants -----------------------------------------------------------------------

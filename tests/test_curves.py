@@ -6,7 +6,7 @@ from statistics import fmean, pstdev
 from hypothesis import given
 from hypothesis import strategies as st
 
-from participation.curves import build_curve, phone_curve
+from participation.curves import build_curve
 
 STAGES = ["c1", "c2", "c3"]
 
@@ -69,14 +69,6 @@ def test_within_a_shown_profile_a_stage_rated_by_fewer_than_five_shows_no_figure
     assert c1.n == 5 and c1.mean == -1.0
     assert (c2.n, c2.mean, c2.sd, c2.counts) == ("<5", None, None, None)
     assert (c3.n, c3.mean) == (0, None)
-
-
-def test_phones_never_get_the_split_nor_figures_while_private():
-    full = build_curve(1, STAGES, [(1, "usager", "c1", 1)])
-    assert phone_curve(full, hidden=False).by_profile is None
-    assert phone_curve(full, hidden=False).stages == full.stages
-    hidden = phone_curve(full, hidden=True)
-    assert hidden.stages == [] and hidden.raters == 1
 
 
 rating = st.tuples(

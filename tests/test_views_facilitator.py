@@ -213,8 +213,10 @@ def test_the_demo_seed_is_idempotent_and_prints_the_urls(db, capsys):
     call_command("seed_demo", base_url="http://127.0.0.1:8000")
     call_command("seed_demo", base_url="http://127.0.0.1:8000")
     out = capsys.readouterr().out
-    assert Workshop.objects.count() == 1
-    workshop = Workshop.objects.get()
+    assert Workshop.objects.count() == 2  # the ideation workshop and the journey map
+    workshop, journey = Workshop.objects.order_by("pk")
     assert f"http://127.0.0.1:8000/ateliers/{workshop.pk}/ecran/" in out
+    assert f"http://127.0.0.1:8000/ateliers/{journey.pk}/" in out
+    assert journey.activities.filter(kind="journey").exists()
     assert "http://127.0.0.1:8000/rejoindre/" in out
     assert "http://127.0.0.1:8000/connexion/" in out

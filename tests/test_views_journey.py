@@ -103,3 +103,22 @@ def test_the_irritants_button_adds_a_vote_after_the_map(client, facilitator, cha
     client.force_login(UserFactory())
     assert client.post(url).status_code == 404
     assert workshop.activities.count() == 3
+
+
+def test_the_big_screen_gets_a_json_answer_from_the_irritants_button(
+    client, facilitator, challenge
+):
+    workshop = actions.workshop_create(
+        user=facilitator, challenge=challenge, title="Parcours", template="parcours"
+    )
+    journey = workshop.activities.get(kind=ActivityKind.JOURNEY)
+    client.force_login(facilitator)
+    url = reverse("journey_vote", kwargs={"pk": workshop.pk, "activity_id": journey.pk})
+    answer = client.post(url, headers={"Accept": "application/json"})
+    assert answer.status_code == 201
+    assert workshop.activities.filter(pk=answer.json()["activity_id"], source=journey).exists()
+    vote = workshop.activities.filter(kind=ActivityKind.VOTE).first()
+    wrong = reverse("journey_vote", kwargs={"pk": workshop.pk, "activity_id": vote.pk})
+    refused = client.post(wrong, headers={"Accept": "application/json"})
+    assert refused.status_code == 400 and "parcours" in refused.json()["message"]
+    assert workshop.activities.count() == 3  # the refused one left nothing behind

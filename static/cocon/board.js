@@ -13,6 +13,8 @@ export class WorkshopState {
     this.voteItems = new Map(); // vote activity id -> its items, in order
     this.tallies = new Map(); // vote activity id -> its latest tally
     this.myVotes = new Map(); // vote activity id -> this phone's points and ratings
+    this.curves = new Map(); // journey activity id -> its latest emotion curve (CurveOut)
+    this.feelings = new Map(); // journey activity id -> this phone's ratings {stage key: -2..2}
   }
   loadSnapshot(snapshot) {
     this.workshop = snapshot.workshop;
@@ -22,10 +24,12 @@ export class WorkshopState {
     this.voteItems = new Map();
     for (const item of snapshot.vote_items || []) this.addVoteItem(item);
     this.tallies = new Map((snapshot.tallies || []).map((t) => [t.activity_id, t]));
+    this.curves = new Map((snapshot.curves || []).map((c) => [c.activity_id, c]));
     if (snapshot.me) {
       this.own = new Map(snapshot.me.contributions.map((c) => [c.id, c]));
       this.reacted = new Set(snapshot.me.reacted_ids);
       this.myVotes = new Map((snapshot.me.votes || []).map((v) => [v.activity_id, v]));
+      this.feelings = new Map((snapshot.me.feelings || []).map((f) => [f.activity_id, { ...f.stages }]));
     }
   }
   addVoteItem(item) {
@@ -37,6 +41,10 @@ export class WorkshopState {
   /** A vote command's ack: this phone's points and ratings in that vote. */
   setMyVotes(result) {
     if (result && result.activity_id) this.myVotes.set(result.activity_id, result);
+  }
+  /** A feeling command's ack: this phone's ratings of the stages of that journey. */
+  setFeelings(result) {
+    if (result && result.activity_id) this.feelings.set(result.activity_id, { ...(result.stages || {}) });
   }
   /** Apply one domain event; idempotent, keyed by id. */
   apply(event) {
@@ -73,6 +81,9 @@ export class WorkshopState {
         break;
       case "vote.tally":
         this.tallies.set(event.tally.activity_id, event.tally);
+        break;
+      case "journey.curve":
+        this.curves.set(event.curve.activity_id, event.curve);
         break;
       default:
         break; // "redacted", or an event from a newer server: nothing to show

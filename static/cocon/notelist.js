@@ -199,7 +199,9 @@ export class NoteList {
 function meta(note, activity) {
   const parts = [];
   const column = activity && activity.columns.find((c) => c.key === note.column);
-  if (column) parts.push(`Colonne : ${column.label}`);
+  if (column) parts.push(`${activity.journey ? "Étape" : "Colonne"} : ${column.label}`);
+  const lane = activity && activity.journey && activity.journey.lanes.find((l) => l.key === note.lane);
+  if (lane) parts.push(`Ligne : ${lane.label}`);
   parts.push(note.author ? `Auteur : ${note.author}` : "Anonyme");
   if (note.reactions) parts.push(`+1 : ${note.reactions}`);
   if (note.edited) parts.push("modifiée");

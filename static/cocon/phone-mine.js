@@ -64,6 +64,7 @@ export class Mine {
         body: command.body,
         activityId: command.activity_id,
         column: command.column,
+        lane: command.lane || "",
       });
     }
     for (const entry of this.failed.slice().reverse()) entries.push({ ...entry, kind: "refused" });
@@ -79,12 +80,16 @@ export class Mine {
     show(this.ctx.ui["mine-empty"], entries.length === 0);
   }
 
-  whereLabel(activityId, column, activity) {
+  /** Where a note is: its activity (when not the current one), its column or stage, and
+   * on a journey map its lane. */
+  whereLabel(activityId, column, activity, lane = "") {
     const target = this.ctx.state.activities.get(activityId);
     const parts = [];
     if (target && (!activity || target.id !== activity.id)) parts.push(`« ${target.title} »`);
     const label = target && (target.columns || []).find((c) => c.key === column);
     if (label) parts.push(label.label);
+    const row = lane && target && target.journey && target.journey.lanes.find((l) => l.key === lane);
+    if (row) parts.push(row.label);
     return parts.join(" · ");
   }
 
@@ -106,11 +111,11 @@ export class Mine {
       this.items.set(entry.key, parts);
     }
     if (entry.kind === "pending") {
-      const where = this.whereLabel(entry.activityId, entry.column, activity);
+      const where = this.whereLabel(entry.activityId, entry.column, activity, entry.lane);
       this.update(parts, "pending", entry.body, where, "En attente d'envoi");
       this.setActions(parts, "pending", () => []);
     } else if (entry.kind === "refused") {
-      const where = this.whereLabel(entry.activityId, entry.column, activity);
+      const where = this.whereLabel(entry.activityId, entry.column, activity, entry.lane);
       this.update(parts, "refused", entry.body, where, `Non envoyée : ${entry.message}`);
       this.setActions(parts, "refused", () => [
         button("Reprendre le texte", "fr-btn--secondary", () => this.retakeRefused(entry.key)),
@@ -145,7 +150,7 @@ export class Mine {
     const pendingWithdraw = pendingFor(pending, "contribution.withdraw", note.id);
     const [kind, status] = ownStatus(note, target, pendingUpdate, pendingWithdraw);
     const column = pendingUpdate && typeof pendingUpdate.column === "string" ? pendingUpdate.column : note.column;
-    let meta = this.whereLabel(note.activity_id, column, activity);
+    let meta = this.whereLabel(note.activity_id, column, activity, note.lane);
     if (note.edited || pendingUpdate) meta = meta ? `${meta} · (modifiée)` : "(modifiée)";
     if (target && target.reactions && !(target.private && !target.revealed)) {
       meta = meta ? `${meta} · +1 (${note.reactions})` : `+1 (${note.reactions})`;
@@ -274,6 +279,7 @@ export class Mine {
       body: command.body,
       activityId: command.activity_id,
       column: command.column,
+      lane: command.lane || "",
       message,
     });
     this.saveRefused();

@@ -10,6 +10,7 @@
 //   phone-board.js         "Toutes les contributions"
 //   phone-vote.js          the dot vote (rules in phone-vote-rules.js)
 //   phone-rating.js        the two-axis rating
+//   phone-journey.js       a journey map, stage by stage (rules in journey-rules.js)
 //
 // Nothing typed or tapped is ever lost: unsent commands live in the outbox (localStorage,
 // see live.js), the text being typed is a draft kept per activity (drafts.js) that
@@ -20,10 +21,12 @@ import { LiveClient, socketUrl } from "./live.js";
 import { WorkshopState, bind, describeState, timerText } from "./board.js";
 import { setText, show } from "./dom.js";
 import { contributionCounts, draftStorageKey, isBlank, isBoard } from "./drafts.js";
+import { isJourney, isMyFeelings } from "./journey-rules.js";
 import { Board } from "./phone-board.js";
 import { Compose } from "./phone-compose.js";
 import { DraftStore } from "./phone-draft-store.js";
 import { DraftsPanel } from "./phone-drafts-panel.js";
+import { JourneyScreen } from "./phone-journey.js";
 import { Mine, pendingFor } from "./phone-mine.js";
 import { RatingScreen } from "./phone-rating.js";
 import { isVoting } from "./phone-vote-rules.js";
@@ -51,6 +54,7 @@ const STATUS = {
 const OFFLINE_VOTING = "Hors connexion : vos votes seront envoyés au retour du réseau.";
 const VOTE_COMMANDS = new Set(["vote.add", "vote.remove"]);
 const RATING_COMMANDS = new Set(["rating.set", "rating.clear"]);
+const FEELING_COMMANDS = new Set(["feeling.set", "feeling.clear"]);
 
 const announcer = new Announcer(ui.announce);
 
@@ -72,6 +76,7 @@ ctx.mine = new Mine(ctx);
 ctx.board = new Board(ctx);
 ctx.vote = new VoteScreen(ctx);
 ctx.rating = new RatingScreen(ctx);
+ctx.journey = new JourneyScreen(ctx);
 
 // Rendering -----------------------------------------------------------------------------------
 
@@ -93,7 +98,7 @@ function renderHeader(activity) {
   show(ui.prompt, Boolean(activity && activity.prompt));
   const live = state.workshop.state === "live";
   let text = describeState(state);
-  if (live && activity && !isBoard(activity) && !isVoting(activity)) {
+  if (live && activity && !isBoard(activity) && !isVoting(activity) && !isJourney(activity)) {
     text = activity.state === "open" ? "Activité en cours" : "Activité fermée";
   }
   setText(ui.state, text);
@@ -120,12 +125,13 @@ function render() {
   const board = !activity || isBoard(activity);
   show(ui.compose, board);
   show(ui.wall, board);
-  show(ui.elsewhere, !board && !isVoting(activity));
+  show(ui.elsewhere, !board && !isVoting(activity) && !isJourney(activity));
   const counts = ctx.counts();
   renderHeader(activity);
   renderStatus(activity);
   ctx.vote.render(activity);
   ctx.rating.render(activity);
+  ctx.journey.render(activity);
   ctx.compose.renderIdentity(activity);
   ctx.draftsPanel.render(activity, counts);
   ctx.compose.render(activity, counts);
@@ -192,6 +198,9 @@ ctx.client = new LiveClient({
         ctx.board.reacted(result);
       } else if (type === "contribution.withdraw") {
         ctx.mine.withdrawn(command.contribution_id);
+      } else if (isMyFeelings(result)) {
+        state.setFeelings(result);
+        ctx.journey.acked(command);
       } else if (isMyVotes(result)) {
         state.setMyVotes(result);
         if (VOTE_COMMANDS.has(type)) ctx.vote.acked(command);
@@ -203,7 +212,8 @@ ctx.client = new LiveClient({
       const type = command ? command.type : "";
       const activity = state.currentActivity();
       if (type === "contribution.create") {
-        ctx.mine.refused(command, error.message);
+        // A card of the journey shown goes back into its form; other refused notes stay in "Mes contributions".
+        if (!(command.lane && ctx.journey.cardRefused(command, error))) ctx.mine.refused(command, error.message);
       } else if (type === "contribution.update") {
         ctx.mine.editRefused(command, error.message);
       } else if (type === "contribution.withdraw") {
@@ -214,10 +224,14 @@ ctx.client = new LiveClient({
         ctx.vote.refused(command, error);
       } else if (RATING_COMMANDS.has(type)) {
         ctx.rating.refused(command, error);
+      } else if (FEELING_COMMANDS.has(type)) {
+        ctx.journey.feelingRefused(command, error);
       } else if (activity && activity.kind === "vote") {
         ctx.vote.showError(error.message); // no compose form on a vote: say it there
       } else if (activity && activity.kind === "rating") {
         ctx.rating.showError(error.message);
+      } else if (isJourney(activity)) {
+        ctx.journey.showError(error.message);
       } else {
         ctx.compose.error(error.message);
       }

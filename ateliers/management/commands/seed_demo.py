@@ -13,6 +13,7 @@ from ateliers.join_codes import display_join_code
 from ateliers.models import Challenge, Workshop, WorkshopState
 
 DEMO_USERNAME = "animation"
+DEMO_JOURNEY = "Parcours usager — démonstration"
 DEMO_PASSWORD = "cocon-demo"  # noqa: S105 — a local demo account, printed on purpose
 DEMO_CHALLENGE = "Simplifier la demande d'aide au logement"
 
@@ -125,7 +126,16 @@ class Command(BaseCommand):
                 template="ideation_vote",
                 prompt="Qu'est-ce qui vous complique la demande aujourd'hui ?",
             )
-        self.print_urls(base_url.rstrip("/"), workshop)
+        journey = challenge.workshops.filter(title=DEMO_JOURNEY).first()
+        if journey is None:
+            journey = actions.workshop_create(
+                user=user,
+                challenge=challenge,
+                title=DEMO_JOURNEY,
+                place="Salle du conseil",
+                template="parcours",
+            )
+        self.print_urls(base_url.rstrip("/"), workshop, journey)
 
     def fill_dossier(self, user: Any, challenge: Challenge) -> None:
         """Fill the blank items of the demo dossier, and its budget if it has none; what
@@ -147,7 +157,7 @@ class Command(BaseCommand):
                 ],
             )
 
-    def print_urls(self, base: str, workshop: Workshop) -> None:
+    def print_urls(self, base: str, workshop: Workshop, journey: Workshop) -> None:
         code = display_join_code(workshop.join_code)
         lines = [
             "",
@@ -160,6 +170,7 @@ class Command(BaseCommand):
             f"  Dossier (défi)        {base}/defis/{workshop.challenge_id}/dossier/",
             f"  Phone join page       {base}/rejoindre/   code: {code}",
             f"  Phone direct link     {base}/rejoindre/{workshop.join_code}/",
+            f"  Journey-map workshop  {base}/ateliers/{journey.pk}/   (« Parcours usager »)",
             "",
         ]
         self.stdout.write("\n".join(lines))
