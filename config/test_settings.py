@@ -13,3 +13,7 @@ from config.settings import *  # noqa: F403
 # Connections opened by consumer threads close after each call, so the test database
 # can be dropped at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# The test client speaks plain HTTP: no redirect to HTTPS (tests/test_settings_deploy.py
+# checks the production values).
+SECURE_SSL_REDIRECT = False
