@@ -5,6 +5,7 @@
 
 import { el, reconcile, setText, show } from "./dom.js";
 import { acceptsContributions, bodyError, columnError, joinBodies, slotOf } from "./drafts.js";
+import { isJourney, journeyOpen } from "./journey-rules.js";
 import { button, checkRadio, columnFieldset } from "./phone-widgets.js";
 
 /** The last command of `type` about note `id` still in the outbox (null if none). */
@@ -156,7 +157,10 @@ export class Mine {
       meta = meta ? `${meta} · +1 (${note.reactions})` : `+1 (${note.reactions})`;
     }
     this.update(parts, kind, pendingUpdate ? pendingUpdate.body : note.body, meta, status);
-    const changeable = acceptsContributions(target, state.workshop) && !pendingWithdraw && note.status !== "hidden";
+    // A journey card is rewritten or withdrawn here too; it keeps its cell (the map's own
+    // view is where cards are placed).
+    const open = acceptsContributions(target, state.workshop) || (isJourney(target) && journeyOpen(target, state.workshop));
+    const changeable = open && !pendingWithdraw && note.status !== "hidden";
     const isEditing = this.editing.has(note.id);
     this.setActions(parts, `${changeable}:${isEditing}`, () => {
       if (isEditing) return [this.editForm(note.id, target, parts)];
@@ -175,7 +179,7 @@ export class Mine {
   editForm(id, target, parts) {
     const form = el("form", { className: "cocon-mine__edit" });
     form.noValidate = true;
-    const columns = (target && target.columns) || [];
+    const columns = (target && !isJourney(target) && target.columns) || [];
     if (columns.length) {
       const fieldset = columnFieldset(`edit-${id}-column`, columns, (key) => {
         this.editing.set(id, { ...this.editing.get(id), column: key });
@@ -196,7 +200,7 @@ export class Mine {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const { column } = this.editing.get(id);
-      const problem = bodyError(field.value) || columnError(target, column);
+      const problem = bodyError(field.value) || (columns.length ? columnError(target, column) : "");
       if (problem) {
         this.errors.set(id, problem);
         this.ctx.render();

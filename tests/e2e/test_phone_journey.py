@@ -181,6 +181,18 @@ def test_a_phone_rates_stages_and_adds_cards_one_stage_at_a_time_and_finds_them_
     assert fits_the_screen(phone)
     assert_accessible(phone)
 
+    # "Mes contributions" lists the card with its stage and lane; it can be rewritten
+    # there and keeps its cell.
+    mine = phone.locator("[data-bind=mine] li").filter(has_text=CARD)
+    expect(mine).to_contain_text("S'informer · Irritants")
+    mine.get_by_role("button", name="Modifier").click()
+    mine.get_by_label("Nouveau texte de la contribution").fill(CARD + " (deux fois)")
+    mine.get_by_role("button", name="Enregistrer").click()
+    expect(mine).to_contain_text("(deux fois)")
+    expect(mine).to_contain_text("(modifiée)")
+    stored = on_server(lambda: Contribution.objects.get(body=CARD + " (deux fois)"))
+    assert (stored.column, stored.lane) == ("c2", "l4") and stored.edited_at
+
     # Offline, a card is written and queued; meanwhile the facilitator closes the map.
     phone.context.set_offline(True)
     expect(phone.get_by_role("status")).to_contain_text("Hors connexion")
