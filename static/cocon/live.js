@@ -45,7 +45,13 @@ export class LiveClient {
     this.sentOn = new Map(); // request_id -> socket it was sent on (not persisted)
     this.outbox = this.loadOutbox();
     this.clockOffset = 0; // server clock minus this device's, from snapshots and pongs
-    globalThis.addEventListener?.("offline", () => this.ws && this.ws.close());
+    // The browser knows first: say so at once (the close handshake of a socket that
+    // cannot reach the server may take many seconds to end).
+    globalThis.addEventListener?.("offline", () => {
+      if (!this.ws) return;
+      this.setStatus("offline");
+      this.ws.close();
+    });
     globalThis.addEventListener?.("online", () => this.reconnectNow());
   }
 

@@ -169,18 +169,6 @@ def test_a_phone_rates_stages_and_adds_cards_one_stage_at_a_time_and_finds_them_
     stage_list.get_by_role("button", name=re.compile(r"^2\. S'informer")).click()
     expect(title).to_have_text("Étape 2 sur 5 : S'informer")
 
-    # A reload: the same stage, the ratings and the card, from the server's catch-up.
-    phone.reload()
-    expect(title).to_have_text("Étape 2 sur 5 : S'informer")
-    expect(hard).to_have_attribute("aria-pressed", "true")
-    expect(status).to_have_text("Votre ressenti : Difficile (−1)")
-    expect(lane.locator(".cocon-lane__card", has_text=CARD)).to_contain_text("Votre carte")
-    phone.get_by_role("button", name="Étape précédente").click()
-    expect(title).to_have_text("Étape 1 sur 5 : Découvrir le besoin")
-    expect(very_hard).to_have_attribute("aria-pressed", "true")
-    assert fits_the_screen(phone)
-    assert_accessible(phone)
-
     # "Mes contributions" lists the card with its stage and lane; it can be rewritten
     # there and keeps its cell.
     mine = phone.locator("[data-bind=mine] li").filter(has_text=CARD)
@@ -190,8 +178,27 @@ def test_a_phone_rates_stages_and_adds_cards_one_stage_at_a_time_and_finds_them_
     mine.get_by_role("button", name="Enregistrer").click()
     expect(mine).to_contain_text("(deux fois)")
     expect(mine).to_contain_text("(modifiée)")
-    stored = on_server(lambda: Contribution.objects.get(body=CARD + " (deux fois)"))
+    rewritten = CARD + " (deux fois)"
+    for _ in range(50):  # the screen shows the edit before the server's ack
+        if on_server(lambda: Contribution.objects.filter(body=rewritten).exists()):
+            break
+        phone.wait_for_timeout(100)
+    stored = on_server(lambda: Contribution.objects.get(body=rewritten))
     assert (stored.column, stored.lane) == ("c2", "l4") and stored.edited_at
+
+    # A reload: the same stage, the ratings and the card, from the server's catch-up.
+    phone.reload()
+    expect(title).to_have_text("Étape 2 sur 5 : S'informer")
+    expect(hard).to_have_attribute("aria-pressed", "true")
+    expect(status).to_have_text("Votre ressenti : Difficile (−1)")
+    expect(lane.locator(".cocon-lane__card", has_text=CARD + " (deux fois)")).to_contain_text(
+        "Votre carte"
+    )
+    phone.get_by_role("button", name="Étape précédente").click()
+    expect(title).to_have_text("Étape 1 sur 5 : Découvrir le besoin")
+    expect(very_hard).to_have_attribute("aria-pressed", "true")
+    assert fits_the_screen(phone)
+    assert_accessible(phone)
 
     # Offline, a card is written and queued; meanwhile the facilitator closes the map.
     phone.context.set_offline(True)
