@@ -326,15 +326,9 @@ class CurveSerializer(ReadOnlySerializer):
     by_profile = ProfileCurveSerializer(many=True)
 
 
-class IrritantSerializer(ReadOnlySerializer):
-    rank = serializers.IntegerField()
-    item_id = serializers.IntegerField()
-    vote_activity_id = serializers.IntegerField()
-    vote_title = serializers.CharField()
-    label = serializers.CharField()
-    points = serializers.IntegerField()
-    voters = serializers.IntegerField()
-    voters_by_profile = ProfileCountSerializer(many=True)
+class IrritantSerializer(PainPointSerializer):
+    """A priority pain point of a map, with the card it came from."""
+
     card_id = serializers.IntegerField(allow_null=True)
     stage = serializers.CharField(allow_null=True)
     lane = serializers.CharField(allow_null=True)

@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 
 from ateliers.actions import activity_of, facilitator_command, publish_activity, publish_workshop
 from ateliers.errors import InvalidInput, InvalidTransition, NotFound
-from ateliers.models import ActivityKind, ActivityState, Workshop
+from ateliers.models import ActivityState, Workshop
 from ateliers.selectors import activity_out
 from ateliers.text import clean_text
 from participation.actions import note_in, publish_note
-from participation.journeys import publish_curve
 from participation.models import Cluster, Contribution, ContributionStatus
 from participation.selectors import cluster_out, contribution_out, is_public, phone_shape
 from participation.voting import publish_tally, republish_items_of
@@ -218,7 +217,7 @@ def activity_reveal(
         shapes = [contribution_out(note, activity) for note in notes]
         phone_shapes = [phone_shape(shape) for shape in shapes]
         shown = activity_out(activity)
-        seq = publish(
+        return publish(
             workshop.pk,
             ActivityRevealedEvent,
             phones=SAME
@@ -227,8 +226,5 @@ def activity_reveal(
             activity=shown,
             contributions=shapes,
         )
-        if activity.kind == ActivityKind.JOURNEY:  # the curve's figures, for phones too
-            seq = publish_curve(activity)
-        return seq
 
     return facilitator_command(user, workshop_id, request_id, reveal)

@@ -148,11 +148,15 @@ class ItemTallyOut(Shape):
     y_sd: float | None = None
 
 
+# A count of people under the small-group rule (participation.disclosure).
+ProtectedCount = int | Literal["<5", "hidden"]
+
+
 class ProfileTallyOut(Shape):
     """One profile's choices, under the small-group rule: `items` only when its number of
     voters is shown exactly."""
 
-    voters: int | Literal["<5", "hidden"]
+    voters: ProtectedCount
     items: dict[int, int] | None
 
 
@@ -173,9 +177,6 @@ class MyVotesOut(Shape):
     votes: dict[int, int]
     left: int
     ratings: dict[int, tuple[int, int]]
-
-
-ProtectedCount = int | Literal["<5", "hidden"]
 
 
 class StageCurveOut(Shape):
@@ -429,7 +430,7 @@ class Presence(Shape):
 
     type: Literal["presence"] = "presence"
     connected: int
-    by_profile: dict[str, int | Literal["<5", "hidden"]]
+    by_profile: dict[str, ProtectedCount]
 
 
 SERVER_MESSAGE_TYPES: tuple[type[Shape], ...] = (

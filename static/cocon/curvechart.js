@@ -5,7 +5,7 @@
 // every value; the legend says what each line is, and why a profile is not drawn.
 // The geometry is in curve.js (pure, tested under node).
 
-import { el } from "./dom.js";
+import { el, svg } from "./dom.js";
 import {
   bandPath,
   countsText,
@@ -22,14 +22,6 @@ import {
   stageXs,
 } from "./curve.js";
 
-const SVG = "http://www.w3.org/2000/svg";
-
-function svg(tag, attrs = {}, text = null) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
-  if (text !== null) node.textContent = text;
-  return node;
-}
 
 // One look per profile: a colour and a marker shape (never the colour alone).
 const PROFILE_STYLES = [

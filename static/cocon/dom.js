@@ -12,6 +12,16 @@ export function el(tag, { className = "", text = null, attrs = {} } = {}) {
   return node;
 }
 
+const SVG = "http://www.w3.org/2000/svg";
+
+/** An SVG element with its attributes and optional text (text never parsed as markup). */
+export function svg(tag, attrs = {}, text = null) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
+  if (text !== null) node.textContent = text;
+  return node;
+}
+
 /** Set text only when it changed (no needless DOM writes, no screen reader chatter). */
 export function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;

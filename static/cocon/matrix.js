@@ -4,17 +4,9 @@
 // people, mean ± spread on each axis), which is also the text alternative of the drawing.
 // The geometry is in geometry.js (pure, tested under node).
 
-import { el } from "./dom.js";
+import { el, svg } from "./dom.js";
 import { matrixGeometry, matrixPoints, matrixTicks, meanText, placeLabels } from "./geometry.js";
 
-const SVG = "http://www.w3.org/2000/svg";
-
-function svg(tag, attrs = {}, text = null) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
-  if (text !== null) node.textContent = text;
-  return node;
-}
 
 const axisNames = (activity) => ({
   x: (activity.vote && activity.vote.axis_x) || "Axe horizontal",
