@@ -47,6 +47,15 @@ IDLE_GRACE = 30.0  # keep a hub this long after its last socket left (reconnect 
 SCREENS, EVERYONE = "screens", "all"
 
 
+def stopping() -> bool:
+    """Has the running task been asked to stop? A background loop checks it before each
+    turn: Python 3.11's `asyncio.wait_for` can swallow a cancellation that lands as its
+    inner call completes (bpo-42130), and a loop that went on waiting would then never
+    end, leaking the task and holding up its event loop's shutdown."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 class Receiver(Protocol):
     async def send_text(self, text: str) -> None: ...
 
@@ -98,7 +107,7 @@ class WorkshopHub:
             logger.warning("hub of workshop %s could not join its group", self.workshop_id)
 
     async def keep_joined(self) -> None:
-        while True:
+        while not stopping():
             await asyncio.sleep(REJOIN_EVERY)
             await self.join()
 
@@ -123,7 +132,7 @@ class WorkshopHub:
 
     async def read(self) -> None:
         layer = get_channel_layer()
-        while True:
+        while not stopping():
             try:
                 message = await layer.receive(self.channel)
             except asyncio.CancelledError:
@@ -271,7 +280,7 @@ def _sweep_later(loop: Loop) -> None:
     """Stop hubs that have had no socket for IDLE_GRACE (checked lazily)."""
 
     async def sweep() -> None:
-        while _hubs.get(loop):
+        while _hubs.get(loop) and not stopping():
             await asyncio.sleep(IDLE_GRACE)
             now = time.monotonic()
             for workshop_id, hub in list(_hubs.get(loop, {}).items()):

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from participation.disclosure import protect_counts
 from realtime.events import Presence
-from realtime.fanout import SCREENS
+from realtime.fanout import SCREENS, stopping
 from realtime.groups import workshop_group
 from realtime.models import Connection
 from realtime.sender import send_now
@@ -63,7 +63,7 @@ def touch_soon(channel_name: str) -> None:
 
 
 async def _write_touches(touched: set[str]) -> None:
-    while True:
+    while not stopping():
         await asyncio.sleep(TOUCH_EVERY)
         if not touched:
             continue

@@ -16,7 +16,7 @@ import weakref
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 
-from realtime.fanout import EVERYONE, message
+from realtime.fanout import EVERYONE, message, stopping
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class _LoopSender:
             drops.drop("send queue full")
 
     async def run(self) -> None:
-        while True:
+        while not stopping():
             group, text, phone_text, seq = await self.queue.get()
             await send_now(group, text, EVERYONE, phone_text, seq)
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import channel_layers, get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 
@@ -27,9 +27,12 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _empty_channel_layer() -> None:
     """Each test starts with no leftover group memberships, queued messages or cached
-    counters (the join-code throttle)."""
+    counters (the join-code throttle), and with a channel layer of its own: channels-redis
+    keeps asyncio locks that belong to the event loop that first used them, so a lock a
+    previous test's loop left held would refuse every later test's receive."""
     cache.clear()
     async_to_sync(get_channel_layer().flush)()
+    channel_layers.backends.clear()
 
 
 @pytest.fixture
