@@ -42,12 +42,21 @@ from ateliers.serializers import (
     EvidenceSerializer,
     WorkshopSerializer,
 )
+from realtime.failures import classify
 
 
 def domain_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Domain errors become 4xx with the same `code` the WebSocket sends."""
     if isinstance(exc, DomainError):
         return Response({"code": exc.code, "message": exc.message}, status=exc.status)
+    # The database restarting, read-only or full: 503, the WebSocket's code, try again.
+    failure = classify(exc)
+    if failure is not None:
+        return Response(
+            {"code": failure.code, "message": failure.message},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
     return exception_handler(exc, context)
 
 

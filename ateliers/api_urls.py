@@ -1,7 +1,7 @@
 """URL map of the REST API, included at /api/v1/ by config/urls.py (docs/api.md)."""
 
 from django.urls import URLPattern, URLResolver, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from ateliers import api
 
@@ -39,5 +39,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("preuves/<int:pk>/csv/", api.EvidenceCsvView.as_view(), name="api_evidence_csv"),
     path("preuves/<int:pk>/pdf/", api.EvidencePdfView.as_view(), name="api_evidence_pdf"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # The split view serves Swagger UI's start-up script as a file (?script), which the
+    # Content-Security-Policy allows; the plain view inlines it.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api_schema", template_name="ateliers/api_docs.html"
+        ),
+        name="api_docs",
+    ),
 ]

@@ -203,6 +203,21 @@ class NamedGroups:
     def name(self, key: str) -> str:
         return min(self.spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
+    def to_json(self) -> dict[str, Any]:
+        """Head counts per group and spelling, tied to no one: what an anonymised
+        workshop keeps of its organisations and territories (`frozen_groups_of`)."""
+        return {
+            "people": dict(self.people),
+            "spellings": {k: dict(v) for k, v in self.spellings.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "NamedGroups":
+        groups = cls(people=Counter(data.get("people", {})))
+        for key, spellings in data.get("spellings", {}).items():
+            groups.spellings[key].update(spellings)
+        return groups
+
     def out(self) -> dict[str, Any]:
         """Only groups of at least SMALL_GROUP people are named: "Mairie de X, 2 people"
         would point at the two agents of X who came. The smaller ones are counted
@@ -260,6 +275,8 @@ class ParticipationRows:
                     "active": active[p],
                 }
                 for p in Profile.values
+                # "Non renseigné" only where someone chose not to say (docs/privacy.md).
+                if p != Profile.UNSPECIFIED or self.joined.get(p, 0)
             ],
             "organisations": self.organisations.out(),
             "territories": self.territories.out(),
@@ -299,6 +316,13 @@ def participation_rows(workshop_ids: list[int]) -> dict[int, ParticipationRows]:
     part (`active_participants`)."""
     active = active_participants(workshop_ids)
     rows: dict[int, ParticipationRows] = defaultdict(ParticipationRows)
+    # An anonymised workshop's organisations and territories were cleared from its rows
+    # and frozen on the workshop (participation.privacy): read from there.
+    frozen = dict(
+        Workshop.objects.filter(pk__in=workshop_ids, frozen_groups__isnull=False).values_list(
+            "pk", "frozen_groups"
+        )
+    )
     for pk, workshop_id, profile, organisation, territory in Participant.objects.filter(
         workshop_id__in=workshop_ids
     ).values_list("pk", "workshop_id", "profile", "organisation", "territory"):
@@ -306,9 +330,23 @@ def participation_rows(workshop_ids: list[int]) -> dict[int, ParticipationRows]:
         figures.joined[profile] += 1
         if pk in active:
             figures.active[profile] += 1
-        figures.organisations.add(organisation)
-        figures.territories.add(territory)
+        if workshop_id not in frozen:
+            figures.organisations.add(organisation)
+            figures.territories.add(territory)
+    for workshop_id, groups in frozen.items():
+        rows[workshop_id].organisations = NamedGroups.from_json(groups["organisations"])
+        rows[workshop_id].territories = NamedGroups.from_json(groups["territories"])
     return rows
+
+
+def frozen_groups_of(workshop_id: int) -> dict[str, Any]:
+    """The workshop's organisation and territory head counts as its rows give them now,
+    to be kept when the rows are anonymised."""
+    figures = participation_rows([workshop_id])[workshop_id]
+    return {
+        "organisations": figures.organisations.to_json(),
+        "territories": figures.territories.to_json(),
+    }
 
 
 # Workshop facts --------------------------------------------------------------------------

@@ -4,6 +4,8 @@ Models hold data and invariants the database can enforce; every change goes thro
 `ateliers.actions`, never through `save()` overrides or signals.
 """
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -123,6 +125,17 @@ class WorkshopState(models.TextChoices):
     CLOSED = "closed", _("Clôturé")
 
 
+# Personal data of a workshop's participants is kept for a period after it closes: the
+# PERSONAL_DATA_RETENTION_DAYS setting, unless its facilitator sets another within these
+# bounds (docs/privacy.md).
+MIN_RETENTION_DAYS = 7
+MAX_RETENTION_DAYS = 3 * 365
+
+
+def default_retention_days() -> int:
+    return settings.PERSONAL_DATA_RETENTION_DAYS
+
+
 class WorkshopMode(models.TextChoices):
     IN_PERSON = "presentiel", _("En présentiel")
     ONLINE = "en_ligne", _("En ligne")
@@ -192,6 +205,16 @@ class Workshop(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Privacy (participation.privacy): how long after closing participants' personal data
+    # is kept; when it was anonymised; and the organisation and territory head counts
+    # frozen then, which the evidence figures read instead of the cleared rows.
+    personal_data_retention_days = models.PositiveIntegerField(
+        _("conservation des données personnelles (jours après la clôture)"),
+        default=default_retention_days,
+        validators=[MinValueValidator(MIN_RETENTION_DAYS), MaxValueValidator(MAX_RETENTION_DAYS)],
+    )
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    frozen_groups = models.JSONField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("atelier")
@@ -210,6 +233,14 @@ class Workshop(models.Model):
     @property
     def is_joinable(self) -> bool:
         return self.state != WorkshopState.CLOSED
+
+    @property
+    def personal_data_erased_after(self) -> "datetime | None":
+        """When its participants' personal data is due to be anonymised (None while it
+        has not closed)."""
+        if self.closed_at is None:
+            return None
+        return self.closed_at + timedelta(days=self.personal_data_retention_days)
 
 
 class ActivityKind(models.TextChoices):

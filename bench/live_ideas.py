@@ -152,6 +152,7 @@ class Run:
     max_acked_seq: int = 0
     errors: Counter[str] = field(default_factory=Counter)  # final: nothing will retry
     retried: Counter[str] = field(default_factory=Counter)  # retryable errors, retried
+    screen_notices: Counter[str] = field(default_factory=Counter)  # storage.alert, by code
     failures: Counter[str] = field(default_factory=Counter)
     sync_modes: Counter[str] = field(default_factory=Counter)
     sync_reply_s: list[float] = field(default_factory=list)
@@ -618,6 +619,8 @@ class Screen(Link):
             self.note_known(message.get("seq") or 0)
         elif kind == "error":
             self.on_error(message)
+        elif kind == "storage.alert":  # the database cannot write (docs/reliability.md)
+            self.run.screen_notices[str(message.get("code"))] += 1
         elif kind in DOMAIN_EVENTS and isinstance(message.get("seq"), int):
             self.live_seqs.add(message["seq"])
             self.receive_event(self.event_of(message), at)
@@ -1532,6 +1535,7 @@ def report(
         "ack_conflicts": run.ack_conflicts,
         "errors": dict(run.errors),
         "retried": dict(run.retried),
+        "screen_notices": dict(run.screen_notices),
         "failures": dict(run.failures),
         "screen": {
             "shown": len(shown),
@@ -1633,7 +1637,8 @@ def print_report(r: dict[str, Any]) -> None:
         f"retried {r['ideas_retried']})",
         f"duplicates       acks repeated {r['duplicate_acks']}, naming another contribution "
         f"{r['ack_conflicts']}",
-        f"errors           {r['errors'] or 'none'}; retryable, retried: {r['retried'] or 'none'}",
+        f"errors           {r['errors'] or 'none'}; retryable, retried: {r['retried'] or 'none'}"
+        + (f"; big screen's storage alerts {r['screen_notices']}" if r["screen_notices"] else ""),
         f"big screen       shown {s['shown']}  LOSS {s['loss']} (acked, never shown)"
         + (f"  e.g. {s['lost_examples']}" if s["lost_examples"] else ""),
         f"screen latency   {fmt(s['latency_ms'])} ms  (send → on the board)",
@@ -1674,7 +1679,8 @@ def print_report(r: dict[str, Any]) -> None:
         v = r["votes"]
         lines += [
             f"votes            sent {v['sent']}  acked {v['acked']}  errored {v['errored']}  "
-            f"unanswered {v['unanswered']}; big screen's last tally counts {v['screen_counted']} "
+            f"unanswered {v['unanswered']}, retried {v['retried']}; big screen's last tally "
+            f"counts {v['screen_counted']} "
             f"({v['screen_tallies']} tallies received; acked votes never shown {v['never_shown']})",
             f"  latency        send → in the big screen's tally {fmt(v['latency_ms'])} ms; "
             f"ack {fmt(v['ack_latency_ms'])} ms",

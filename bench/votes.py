@@ -109,6 +109,9 @@ def vote_report(
         "acked": len(acked),
         "errored": sum(1 for v in votes if v.error is not None),
         "unanswered": sum(1 for v in votes if v.acked_at is None and v.error is None),
+        # Votes that got a retryable error (a database restarting, read-only, full) and
+        # were sent again with the same request_id; rows = acked proves each landed once.
+        "retried": sum(1 for v in votes if v.retries),
         "screen_counted": tallies[-1][1] if tallies else 0,
         "screen_tallies": len(tallies),
         "never_shown": missing,

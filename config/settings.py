@@ -8,6 +8,8 @@ what `make run` uses. Production sets DATABASE_URL (PostgreSQL) and REDIS_URL.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "dsfr",
     "widget_tweaks",
+    "csp",
     "ateliers",
     "participation",
     "realtime",
@@ -48,6 +51,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (see below).
+    "csp.middleware.CSPMiddleware",
+    "config.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -176,6 +182,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+# No script reads the CSRF cookie: pages and Swagger UI take the token from the form.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 )
@@ -192,6 +201,47 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp; docs/deployment.md, "Content-Security-Policy and
+# security headers").
+# Every script and stylesheet is a file under /static/: no inline script, no event
+# handler attribute, no inline style, no eval. The WebSocket is same-origin, and 'self'
+# matches ws:/wss: on the page's own host (CSP level 3). QR codes are inline SVG; the
+# only data: URIs are the DSFR icons inside its stylesheet. No nonce is needed: nothing
+# is inline (tests/test_security_headers.py walks every page to keep it so).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "manifest-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_NONE],
+        "frame-ancestors": [CSP_NONE],
+        "form-action": [CSP_SELF],
+        "report-uri": env.list("CSP_REPORT_URI", default=[]) or None,
+    },
+}
+# Browser features no page uses (the QR code is shown, never scanned): denied to the
+# page and to anything it could embed. config.security.PermissionsPolicyMiddleware.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 # Participants: a signed device token in an HttpOnly cookie, set by the join POST.
 PARTICIPANT_COOKIE_NAME = env.str("PARTICIPANT_COOKIE_NAME", default="cocon_device")
@@ -201,6 +251,18 @@ PARTICIPANT_COOKIE_MAX_AGE = env.int("PARTICIPANT_COOKIE_MAX_AGE", default=7 * 2
 WS_MAX_MESSAGE_BYTES = env.int("WS_MAX_MESSAGE_BYTES", default=16 * 1024)
 # Daphne's --websocket-max-message-size bounds outgoing messages too (see docs/protocol.md).
 WS_MAX_OUTGOING_BYTES = env.int("WS_MAX_OUTGOING_BYTES", default=1024 * 1024)
+
+# Socket caps, per server process (realtime/limits.py, docs/hostile-inputs.md). Over
+# either, the socket gets a `too_many_connections` error and close code 4429. A venue's
+# 300 phones may share one NAT address, hence the high per-address cap; the proxy's
+# limit_conn is the cap across processes.
+WS_MAX_SOCKETS_PER_PARTICIPANT = env.int("WS_MAX_SOCKETS_PER_PARTICIPANT", default=8)
+WS_MAX_SOCKETS_PER_ADDRESS = env.int("WS_MAX_SOCKETS_PER_ADDRESS", default=1000)
+
+# Personal data of a workshop is kept this long after it closes, then anonymised by
+# `manage.py purge_personal_data` (docs/privacy.md); each workshop may set its own.
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=365)
+
 REPLAY_MAX_EVENTS = env.int("REPLAY_MAX_EVENTS", default=500)
 # Garbage-collector thresholds of a server process (config/asgi.py). Python's defaults
 # (700, 10, 10) ran a full collection every ~3 s with 500 sockets, each pausing every

@@ -78,6 +78,8 @@ urlpatterns = [
     path("rejoindre/", participation_views.join, name="join"),
     path("rejoindre/<str:code>/", participation_views.join_workshop, name="join_workshop"),
     path("participer/<int:workshop_id>/", participation_views.participate, name="participate"),
+    path("", include("participation.urls")),  # "Mes données" (docs/privacy.md)
+    path("", include("ateliers.privacy_urls")),  # personal data, for project leads
     path("", include("ateliers.dossier_urls")),
     path("", include("ateliers.results_urls")),
     path("", include("ateliers.evidence_urls")),

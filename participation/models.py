@@ -16,6 +16,8 @@ class Profile(models.TextChoices):
     PARTNER = "partenaire", _("Partenaire")
     ELECTED = "elu", _("Élu·e")
     OTHER = "autre", _("Autre")
+    # "Je préfère ne pas le dire": giving a profile is optional (docs/privacy.md).
+    UNSPECIFIED = "non_renseigne", _("Non renseigné")
 
 
 class Participant(models.Model):
@@ -28,7 +30,9 @@ class Participant(models.Model):
     display_name = models.CharField(_("nom affiché"), max_length=60, blank=True)
     # Shown instead of the name on pseudonymous activities (participation.pseudonyms).
     pseudonym = models.CharField(max_length=40, blank=True)
-    profile = models.CharField(_("vous êtes"), max_length=20, choices=Profile.choices)
+    profile = models.CharField(
+        _("vous êtes"), max_length=20, choices=Profile.choices, default=Profile.UNSPECIFIED
+    )
     organisation = models.CharField(_("organisation"), max_length=120, blank=True)
     territory = models.CharField(_("territoire"), max_length=120, blank=True)
     joined_at = models.DateTimeField(auto_now_add=True)
@@ -43,6 +47,35 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.display_name or f"Participant·e {self.pk}"
+
+
+class ErasureSource(models.TextChoices):
+    PARTICIPANT = "participant", _("La personne, depuis son téléphone")
+    LEAD = "lead", _("Le porteur du défi, à sa demande")
+
+
+class Erasure(models.Model):
+    """That a participant's data was erased, by whom and when: the record a project lead
+    shows when asked, holding nothing of what was erased (only its reference and how
+    many rows of each kind went)."""
+
+    workshop = models.ForeignKey(
+        "ateliers.Workshop", on_delete=models.CASCADE, related_name="erasures"
+    )
+    reference = models.CharField(max_length=16)
+    source = models.CharField(max_length=12, choices=ErasureSource.choices)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    erased_at = models.DateTimeField()
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("effacement de données")
+        ordering = ["-erased_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.erased_at:%Y-%m-%d}"
 
 
 class Cluster(models.Model):

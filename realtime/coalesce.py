@@ -24,6 +24,7 @@ from realtime.sender import event_loop_for_this_thread
 logger = logging.getLogger(__name__)
 
 Job = Callable[[], None]
+RETRY_S = 2.0  # a job that failed for want of a database (realtime.failures) runs again
 
 
 class _Pacer:
@@ -49,8 +50,16 @@ class _Pacer:
         self.last_run[key] = time.monotonic()
         try:
             await database_sync_to_async(job)()
-        except Exception:
-            logger.exception("coalesced job %s failed", key)
+        except Exception as exc:
+            from realtime.failures import classify
+
+            if classify(exc) is None:
+                logger.exception("coalesced job %s failed", key)
+                return
+            # The database restarting, read-only or full: run again later, or the last
+            # change before the outage (the last vote's tally) would never be shown.
+            logger.warning("coalesced job %s failed (%s): again in %s s", key, exc, RETRY_S)
+            self.schedule(key, job, RETRY_S)
 
 
 _pacers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Pacer]" = (

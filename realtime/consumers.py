@@ -5,6 +5,8 @@ boundary, calls the action that does the work, and answers the sender with an `a
 or a typed `error`. Events reach the socket through its process's workshop hub
 (`realtime.fanout`), as the pre-encoded text `realtime.broadcast` produced. A bad frame
 never closes the socket by itself; a client that keeps sending them is closed (1008).
+A participant's sockets share one command rate, and sockets over a per-participant or
+per-address cap are refused with close code 4429 (realtime.limits).
 """
 
 import json
@@ -30,10 +32,11 @@ from participation import actions as participation_actions
 from participation import journeys, moderation, voting
 from participation.models import Participant
 from participation.selectors import participant_for_device
-from realtime import presence
+from realtime import failures, presence
 from realtime.commands import AnyCommand, command_adapter
 from realtime.events import Ack, ErrorReply, Pong
 from realtime.fanout import WorkshopHub, hub_for
+from realtime.limits import SharedBuckets, Slots, TokenBucket
 from realtime.receipts import CommandResult
 from realtime.replay import latest_seq, sync_reply
 
@@ -44,30 +47,25 @@ CLOSE_NOT_JOINED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_POLICY = 1008
 CLOSE_TRY_AGAIN = 1013
+CLOSE_TOO_MANY_SOCKETS = 4429
 # A client sending more bad frames than this within the window is closed (1008).
 MAX_ERRORS, ERROR_WINDOW = 20, 10.0
-# Valid commands per socket: a burst (a phone flushing its outbox), then a steady rate.
+# Valid commands per participant (all its sockets together; per socket for screens): a
+# burst (a phone flushing its outbox), then a steady rate.
 COMMAND_BURST, COMMANDS_PER_SECOND = 30, 5.0
 INTERNAL_ERROR = _("Erreur du serveur : votre envoi sera réessayé.")
 UNAVAILABLE = _("Service momentanément indisponible : reconnexion dans un instant.")
 SLOW_DOWN = _("Trop de messages d'un coup : votre envoi sera réessayé.")
+TOO_MANY_SOCKETS = _(
+    "Trop de connexions ouvertes depuis cet appareil ou ce réseau : fermez les onglets "
+    "en trop, nouvelle tentative dans un instant."
+)
 
 
-class TokenBucket:
-    """At most `burst` commands at once, refilled at `rate` per second."""
-
-    def __init__(self, burst: float, rate: float) -> None:
-        self.capacity, self.rate = burst, rate
-        self.tokens, self.stamp = burst, time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
+# Per process (realtime.limits): the sockets held by each participant and each client
+# address, and the command bucket each participant's sockets share.
+PARTICIPANT_SOCKETS, ADDRESS_SOCKETS = Slots(), Slots()
+PARTICIPANT_BUCKETS = SharedBuckets(COMMAND_BURST, COMMANDS_PER_SECOND)
 
 
 class WorkshopConsumer(AsyncWebsocketConsumer):
@@ -78,6 +76,8 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
     role: str
     participant: Participant | None = None
     hub: WorkshopHub | None = None
+    address: str | None = None  # holds a slot in ADDRESS_SOCKETS while set
+    holds_participant: bool = False  # holds a slot and the shared bucket of its participant
 
     # Connection lifecycle ---------------------------------------------------------------
 
@@ -89,8 +89,14 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         self.error_times: list[float] = []
         self.bucket = TokenBucket(COMMAND_BURST, COMMANDS_PER_SECOND)
         await self.accept()
+        if not self.take_address_slot():
+            await self.refuse_too_many_sockets()
+            return
         try:
             await database_sync_to_async(self.authenticate)()
+            if self.participant is not None and not self.take_participant_slot():
+                await self.refuse_too_many_sockets()
+                return
             # Subscribed before the client's first sync: nothing falls between the two.
             self.hub = await hub_for(self.workshop_id)
             self.hub.attach(self, screen=self.role == SCREEN)
@@ -104,16 +110,60 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
                 current = await database_sync_to_async(presence.presence)(self.workshop_id)
                 await self.send_text(current.model_dump_json())
         except DomainError as exc:
+            self.release_slots()
             await self.send_error(None, exc.code, exc.message)
             code = CLOSE_NOT_JOINED if isinstance(exc, NotJoined) else CLOSE_FORBIDDEN
             await self.close(code=code)
         except Exception:
             logger.warning("connect failed on workshop %s", self.workshop_id, exc_info=True)
+            self.release_slots()
             if self.hub is not None:
                 self.hub.detach(self)
                 self.hub = None
             await self.send_error(None, "unavailable", UNAVAILABLE, retryable=True)
             await self.close(code=CLOSE_TRY_AGAIN)
+
+    def take_address_slot(self) -> bool:
+        """One more socket from this client address (Daphne's --proxy-headers gives the
+        phone's own address behind the proxy). A venue's phones may share one NAT
+        address, hence a high cap: it stops one machine holding thousands of sockets.
+        A socket without an address (a Unix socket, the test client) is not counted."""
+        client = self.scope.get("client") or (None,)
+        address = str(client[0] or "")
+        if not address:
+            return True
+        if not ADDRESS_SOCKETS.take(address, settings.WS_MAX_SOCKETS_PER_ADDRESS):
+            return False
+        self.address = address
+        return True
+
+    def take_participant_slot(self) -> bool:
+        """One more socket for this participant, which then draws on the participant's
+        shared command bucket instead of one of its own."""
+        assert self.participant is not None
+        key = self.participant.pk
+        if not PARTICIPANT_SOCKETS.take(key, settings.WS_MAX_SOCKETS_PER_PARTICIPANT):
+            return False
+        self.holds_participant = True
+        self.bucket = PARTICIPANT_BUCKETS.hold(key)
+        return True
+
+    def release_slots(self) -> None:
+        """Give back what the socket holds; safe to call more than once."""
+        if self.address is not None:
+            ADDRESS_SOCKETS.give_back(self.address)
+            self.address = None
+        if self.holds_participant and self.participant is not None:
+            PARTICIPANT_SOCKETS.give_back(self.participant.pk)
+            PARTICIPANT_BUCKETS.let_go(self.participant.pk)
+            self.holds_participant = False
+
+    async def refuse_too_many_sockets(self) -> None:
+        """Over a socket cap: a typed, retryable error, then 4429. Nothing else of the
+        client's is touched, and nobody else's."""
+        self.release_slots()
+        await self.send_error(None, "too_many_connections", TOO_MANY_SOCKETS, retryable=True)
+        await self.close(code=CLOSE_TOO_MANY_SOCKETS)
 
     def authenticate(self) -> None:
         """Phones need a participant of this workshop; screens a facilitator."""
@@ -130,6 +180,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         self.participant = participant
 
     async def disconnect(self, code: int) -> None:
+        self.release_slots()
         if self.hub is None:
             return
         self.hub.detach(self)
@@ -176,10 +227,42 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         except BadFrame as exc:
             await self.reject_bad_frame(exc)
         except DomainError as exc:
-            await self.send_error(request_id, exc.code, exc.message)
-        except Exception:
-            logger.exception("command failed on workshop %s", self.workshop_id)
-            await self.send_error(request_id, "internal_error", INTERNAL_ERROR, retryable=True)
+            if not await self.refuse_if_erased(request_id):
+                await self.send_error(request_id, exc.code, exc.message)
+        except Exception as exc:
+            # A database that restarted, went read-only or is full: typed and retryable,
+            # the screens told (realtime/failures.py); anything else is a bug.
+            failure = failures.classify(exc)
+            if failure is None:
+                if await self.refuse_if_erased(request_id):
+                    return
+                logger.exception("command failed on workshop %s", self.workshop_id)
+                await self.send_error(request_id, "internal_error", INTERNAL_ERROR, retryable=True)
+                return
+            logger.warning(
+                "command failed on workshop %s: %s (%s)", self.workshop_id, failure.code, exc
+            )
+            await self.send_error(request_id, failure.code, failure.message, retryable=True)
+            await failures.notify_screens(self.workshop_id, failure)
+            await failures.recover(failure)
+
+    async def refuse_if_erased(self, request_id: str | None) -> bool:
+        """A phone's command failed: was its person erased meanwhile (docs/privacy.md)?
+        Then it is no longer in the workshop: say so and close (4401), so that the phone
+        asks to join again instead of retrying forever. Checked on failures only."""
+        if self.participant is None:
+            return False
+        try:
+            exists = Participant.objects.filter(pk=self.participant.pk).aexists
+            if await exists():
+                return False
+        except Exception:  # the database is the trouble: the caller's answer stands
+            return False
+        refused = NotJoined()
+        await self.send_error(request_id, refused.code, refused.message)
+        self.release_slots()
+        await self.close(code=CLOSE_NOT_JOINED)
+        return True
 
     def parse(self, text_data: str | None, bytes_data: bytes | None) -> AnyCommand:
         if text_data is None:
@@ -204,6 +287,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         now = time.monotonic()
         self.error_times = [t for t in self.error_times if now - t < ERROR_WINDOW] + [now]
         if len(self.error_times) > MAX_ERRORS:
+            self.release_slots()
             await self.close(code=CLOSE_POLICY)
 
     async def send_error(
@@ -221,18 +305,37 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
     # Command handlers ----------------------------------------------------------------------
 
     async def on_sync(self, command: Any) -> None:
+        if await self.screen_revoked():
+            return
         reply = await database_sync_to_async(sync_reply)(
             self.workshop_id, command.last_seq, self.participant
         )
         await self.send_text(reply)
 
     async def on_ping(self, command: Any) -> None:
+        if await self.screen_revoked():
+            return
         # Re-joining is idempotent and heals memberships lost in a Redis restart.
         if self.hub is not None:
             await self.hub.heal()
         presence.touch_soon(self.socket_id)
         seq = await latest_seq(self.workshop_id)
         await self.send_text(Pong(seq=seq, server_time=timezone.now()).model_dump_json())
+
+    # Access (docs/security.md): a screen's rights are checked again on every sync and
+    # ping (commands check them on their own), so a facilitator removed from the workshop
+    # loses the screen they left open within a heartbeat.
+    async def screen_revoked(self) -> bool:
+        if self.role != SCREEN or await database_sync_to_async(self.may_facilitate)():
+            return False
+        refused = Forbidden(_("Vous n'animez plus cet atelier."))
+        await self.send_error(None, refused.code, refused.message)
+        await self.close(code=CLOSE_FORBIDDEN)
+        return True
+
+    def may_facilitate(self) -> bool:
+        workshop = Workshop.objects.select_related("challenge").filter(pk=self.workshop_id).first()
+        return workshop is not None and can_facilitate(self.scope["user"], workshop)
 
     async def on_participant_command(self, command: Any) -> None:
         """Every phone command maps to one action, called with this socket's participant;

@@ -433,6 +433,20 @@ class Presence(Shape):
     by_profile: dict[str, ProtectedCount]
 
 
+# Storage trouble (realtime/failures.py) -------------------------------------------------
+
+
+class StorageAlert(Shape):
+    """To big screens only, neither logged nor numbered (the database may be down): the
+    workshop's commands cannot be written now; phones keep and resend them. `reason` is
+    French text that completes the screen's own sentence."""
+
+    type: Literal["storage.alert"] = "storage.alert"
+    code: Literal["unavailable", "storage_read_only", "storage_full"]
+    reason: str
+    server_time: datetime
+
+
 SERVER_MESSAGE_TYPES: tuple[type[Shape], ...] = (
     *EVENT_TYPES,
     Ack,
@@ -441,4 +455,5 @@ SERVER_MESSAGE_TYPES: tuple[type[Shape], ...] = (
     Batch,
     Pong,
     Presence,
+    StorageAlert,
 )

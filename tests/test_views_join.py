@@ -54,12 +54,13 @@ def test_joining_creates_a_participant_and_sets_a_safe_device_cookie(client, liv
     assert participant.device_hash not in cookie.value
 
 
-def test_a_profile_is_required(client, live_workshop):
+def test_a_profile_is_optional_and_reads_non_renseigne(client, live_workshop):
+    """Giving a profile is optional (docs/privacy.md): none given is "non renseigné"."""
     response = client.post(
         reverse("join_workshop", kwargs={"code": live_workshop.join_code}), {"display_name": "A"}
     )
-    assert response.status_code == 200
-    assert not Participant.objects.exists()
+    assert response.status_code == 302
+    assert Participant.objects.get().profile == "non_renseigne"
 
 
 def test_rejoining_from_the_same_phone_keeps_one_participant(client, live_workshop):

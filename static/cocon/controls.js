@@ -326,7 +326,7 @@ export const STATUS = {
  * current, and `tracker` follows each command. A refused command renders again (a
  * select put back to the server's state). Returns { client, scheduleRender }.
  */
-export function connectFacilitator({ root, name, state, tracker, render, presence = null }) {
+export function connectFacilitator({ root, name, state, tracker, render, presence = null, storageAlert = null }) {
   const timerLine = bind(root, "timer");
   let client = null;
   let pending = null;
@@ -349,14 +349,22 @@ export function connectFacilitator({ root, name, state, tracker, render, presenc
       },
       event(event) {
         state.apply(event);
+        if (storageAlert) storageAlert.sawEvent(event.seq);
         scheduleRender();
       },
       presence,
+      // The database cannot write (storagealert.js): told by the server, or by an error
+      // of this page's own command, which stays queued and is sent again.
+      storage: (message) => storageAlert && storageAlert.report(message, client.knownSeq),
+      retrying: (error) => storageAlert && storageAlert.report(error, client.knownSeq),
       status(status) {
         setText(bind(root, "status"), STATUS[status] || "");
         root.dataset.status = status;
       },
-      ack: (command, reply) => tracker.acked(command, reply),
+      ack(command, reply) {
+        if (storageAlert) storageAlert.acked();
+        tracker.acked(command, reply);
+      },
       error(command, error) {
         tracker.failed(command, error);
         scheduleRender();

@@ -146,7 +146,8 @@ export class LiveClient {
         this.setStatus(event.code === 4401 ? "not-joined" : "forbidden");
         return;
       }
-      if (event.code === 1008) this.attempt = Math.max(this.attempt, 5); // told off: slow down
+      // Told off (1008) or over a socket cap (4429): slow down.
+      if (event.code === 1008 || event.code === 4429) this.attempt = Math.max(this.attempt, 5);
       this.setStatus("offline");
       this.scheduleReconnect();
     };
@@ -254,6 +255,8 @@ export class LiveClient {
         return;
       case "presence":
         return this.handlers.presence && this.handlers.presence(data);
+      case "storage.alert": // screens: the database cannot write now (storagealert.js)
+        return this.handlers.storage && this.handlers.storage(data);
       case "batch": // phones: several events coalesced into one message
         for (const event of data.events) this.receiveEvent(event);
         return;
@@ -263,7 +266,10 @@ export class LiveClient {
   }
   receiveError(data) {
     if (data.request_id && data.request_id === this.syncRequest) return this.syncFailed();
-    if (data.retryable && data.request_id) return this.retryLater(data.request_id);
+    if (data.retryable && data.request_id) {
+      if (this.handlers.retrying) this.handlers.retrying(data); // kept, sent again later
+      return this.retryLater(data.request_id);
+    }
     const command = data.request_id ? this.settle(data.request_id) : null;
     return this.handlers.error && this.handlers.error(command, data);
   }

@@ -80,6 +80,7 @@ export const PROFILES = [
   { key: "partenaire", label: "partenaires" },
   { key: "elu", label: "élu·es" },
   { key: "autre", label: "autres" },
+  { key: "non_renseigne", label: "profil non renseigné" },
 ];
 export const SMALL_GROUP_NOTE = "moins de 5 personnes : résultats non affichés";
 export const HIDDEN_GROUP_NOTE = "effectif masqué (protection des petits groupes)";

@@ -12,6 +12,7 @@ import { frameText, isJourney, shownLanes } from "./journeylayout.js";
 import { JourneyScreen } from "./journeyscreen.js";
 import { columnCounts, densityFor, isPrivateHidden, plural, shownAuthor, wallNotes } from "./layout.js";
 import { isVoting } from "./results.js";
+import { StorageAlert } from "./storagealert.js";
 import { VoteBoard } from "./votescreen.js";
 import { Wall } from "./wall.js";
 
@@ -281,4 +282,5 @@ const { scheduleRender } = connectFacilitator({
   tracker,
   render,
   presence: (presence) => renderPresence(root, bind, presence),
+  storageAlert: new StorageAlert(bind(root, "storage-alert"), bind(root, "storage-alert-text")),
 });

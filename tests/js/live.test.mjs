@@ -308,3 +308,27 @@ test("the timer counts down from the server's end time, whatever the device cloc
   assert.equal(timerText({ ends_at: null, paused_remaining: 125 }, 0), "02:05 (pause)");
   assert.equal(timerText(null, 0), "");
 });
+
+// Storage failures (docs/reliability.md) ------------------------------------------------
+
+test("a storage failure keeps the command in the outbox, tells the page, and resends it with the same request_id", () => {
+  const retrying = [];
+  const storage = [];
+  const { client, seen } = makeClient();
+  client.handlers.retrying = (e) => retrying.push(e.code);
+  client.handlers.storage = (m) => storage.push(m.code);
+  const { ws } = connected(client);
+  const command = client.send({ type: "vote.add", item_id: 3 });
+  for (const code of ["unavailable", "storage_read_only", "storage_full"]) {
+    ws.push({ type: "error", request_id: command.request_id, code, message: "…", retryable: true });
+    assert.equal(client.pending().length, 1);
+    clock.tick(5000);
+  }
+  const sent = ws.sentOfType("vote.add");
+  assert.equal(sent.length, 4);
+  assert.deepEqual(new Set(sent.map((c) => c.request_id)), new Set([command.request_id]));
+  assert.deepEqual(retrying, ["unavailable", "storage_read_only", "storage_full"]);
+  assert.deepEqual(seen.errors, []); // nothing refused: no error shown as final
+  ws.push({ type: "storage.alert", code: "storage_full", reason: "le disque du serveur est plein", server_time: "…" });
+  assert.deepEqual(storage, ["storage_full"]);
+});
