@@ -253,8 +253,10 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         if self.participant is None:
             return False
         try:
-            exists = Participant.objects.filter(pk=self.participant.pk).aexists
-            if await exists():
+            # database_sync_to_async, not the ORM's aexists(): it gives the connection
+            # back to the pool afterwards, where aexists() would keep one per socket.
+            exists = Participant.objects.filter(pk=self.participant.pk).exists
+            if await database_sync_to_async(exists)():
                 return False
         except Exception:  # the database is the trouble: the caller's answer stands
             return False

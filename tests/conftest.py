@@ -9,6 +9,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import channel_layers, get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 
 from ateliers import actions
 from tests.factories import ChallengeFactory, UserFactory
@@ -33,6 +34,21 @@ def _empty_channel_layer() -> None:
     cache.clear()
     async_to_sync(get_channel_layer().flush)()
     channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_database_pool(request: pytest.FixtureRequest):
+    """After a test that ran real sockets (a transactional test), the process's database
+    pool is closed and starts afresh: each test's event loop brings its own threads, and
+    connections they still held would otherwise pile up, test after test, until the pool
+    (DB_POOL_MAX_SIZE) refuses every later test."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    connection = connections["default"]
+    pooled = connection.alias in getattr(connection, "_connection_pools", {})
+    if pooled and marker is not None and marker.kwargs.get("transaction"):
+        connection.close()
+        connection.close_pool()
 
 
 @pytest.fixture
