@@ -15,7 +15,6 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -402,15 +401,3 @@ def participant_erase(
             counts=counts,
         )
     return counts
-
-
-def challenge_participants(workshop_ids: list[int]) -> dict[int, list[Participant]]:
-    """Participants of these workshops (not anonymised), per workshop, newest first."""
-    found: dict[int, list[Participant]] = defaultdict(list)
-    for p in (
-        Participant.objects.filter(workshop_id__in=workshop_ids, workshop__anonymised_at=None)
-        .select_related("workshop")
-        .order_by("-joined_at", "-pk")
-    ):
-        found[p.workshop_id].append(p)
-    return found
